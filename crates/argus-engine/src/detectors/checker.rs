@@ -1,0 +1,87 @@
+//! What a check function sees and how it reports.
+
+use std::ops::Range;
+
+use tree_sitter::Node;
+
+use crate::fingerprint::normalized_code;
+use crate::fix::Fix;
+use crate::lang::{Grammar, enclosing_scopes};
+use crate::semantic::SemanticModel;
+
+/// One weakness a check found: which rule of the detector fired, what to
+/// tell the user, and the fixes it offers (several when there is a choice).
+#[derive(Debug, Clone)]
+pub struct Violation {
+    pub rule: &'static str,
+    pub message: String,
+    pub fixes: Vec<Fix>,
+}
+
+impl Violation {
+    pub fn new(rule: &'static str, message: impl Into<String>) -> Violation {
+        Violation {
+            rule,
+            message: message.into(),
+            fixes: Vec::new(),
+        }
+    }
+
+    pub fn with_fix(mut self, fix: Fix) -> Violation {
+        self.fixes.push(fix);
+        self
+    }
+}
+
+/// A violation pinned to a place in the analysed text, before positions,
+/// snippets, fingerprints and diffs are worked out.
+#[derive(Debug, Clone)]
+pub struct RawFinding {
+    /// Index of the detector in the registry.
+    pub detector: usize,
+    /// Bytes of the analysed text.
+    pub range: Range<usize>,
+    pub violation: Violation,
+    /// Enclosing function/class/resource names, outermost first.
+    pub scope: String,
+    /// The flagged code with whitespace and comments folded away.
+    pub code: String,
+}
+
+/// The context of a check: the file, its semantic model, and where
+/// violations go.
+pub struct Checker<'a> {
+    pub text: &'a str,
+    pub grammar: Grammar,
+    pub semantic: &'a SemanticModel,
+    pub(crate) current: usize,
+    pub(crate) findings: Vec<RawFinding>,
+}
+
+impl<'a> Checker<'a> {
+    pub(crate) fn new(text: &'a str, grammar: Grammar, semantic: &'a SemanticModel) -> Self {
+        Checker {
+            text,
+            grammar,
+            semantic,
+            current: 0,
+            findings: Vec::new(),
+        }
+    }
+
+    /// Reports `violation` at `node`.
+    pub fn report(&mut self, node: Node<'_>, violation: Violation) {
+        self.findings.push(RawFinding {
+            detector: self.current,
+            range: node.byte_range(),
+            violation,
+            scope: enclosing_scopes(self.grammar, node, self.text),
+            code: normalized_code(self.grammar, node, self.text),
+        });
+    }
+
+    /// The source text of a node.
+    pub fn text_of(&self, node: Node<'_>) -> &'a str {
+        &self.text[node.byte_range()]
+    }
+}

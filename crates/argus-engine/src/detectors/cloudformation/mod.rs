@@ -1,0 +1,3 @@
+//! CloudFormation detectors (YAML and JSON templates).
+
+pub mod public_read_bucket_acl;

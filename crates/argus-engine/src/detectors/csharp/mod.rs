@@ -1,0 +1,3 @@
+//! C# detectors.
+
+pub mod insecure_hashing;

@@ -1,0 +1,3 @@
+//! Go detectors.
+
+pub mod insecure_hashing;

@@ -1,0 +1,4 @@
+//! Python detectors.
+
+pub mod hashlib_constructor;
+pub mod insecure_hashing;

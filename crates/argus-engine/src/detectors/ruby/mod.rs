@@ -1,0 +1,3 @@
+//! Ruby detectors.
+
+pub mod insecure_hashing;

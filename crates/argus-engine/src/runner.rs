@@ -1,0 +1,317 @@
+//! [`ScanRunner`]: a directory, a file or a zip in, a [`ScanReport`] out.
+
+use std::collections::HashMap;
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Instant, SystemTime, UNIX_EPOCH};
+
+use argus_model::{AnalysisType, ScanReport, ScanSummary, SkipReason, SkippedFile};
+use rayon::prelude::*;
+
+use crate::analyze::{FileOutcome, Settings, analyze_bytes};
+use crate::config::{CONFIG_FILE, ConfigError, ScanConfig};
+use crate::detectors::registry;
+use crate::discover::archive::{self, ArchiveError, ArchiveLimits};
+use crate::discover::{self, Candidate, DiscoverError};
+use crate::fingerprint::finding_id;
+
+/// Receives progress while a scan runs (a progress bar, a log line).
+pub trait Progress: Send + Sync {
+    /// Discovery is done; `files` will be analysed.
+    fn start(&self, _files: u64) {}
+    /// One file was analysed.
+    fn advance(&self, _path: &str) {}
+    fn finish(&self) {}
+}
+
+/// What the caller decides about a scan; the rest comes from `argus.toml`.
+#[derive(Debug, Clone, Default)]
+pub struct ScanOptions {
+    /// Overrides `analysis-type` of the configuration.
+    pub analysis_type: Option<AnalysisType>,
+    /// A configuration file to use instead of `<root>/argus.toml`.
+    pub config_file: Option<PathBuf>,
+    /// More exclude globs (`--exclude`).
+    pub exclude: Vec<String>,
+    /// More detectors to turn off.
+    pub disable: Vec<String>,
+    /// Worker threads; 0 uses every core.
+    pub jobs: usize,
+    /// The name reports give the scan; defaults to the target's name.
+    pub scan_name: Option<String>,
+}
+
+/// A scan that could not run at all.
+#[derive(Debug, thiserror::Error)]
+pub enum ScanError {
+    #[error("{}: no such file or directory", .0.display())]
+    NotFound(PathBuf),
+    #[error("{}: {source}", path.display())]
+    Unreadable { path: PathBuf, source: io::Error },
+    #[error("{}: {source}", path.display())]
+    Archive { path: PathBuf, source: ArchiveError },
+    #[error("{0}")]
+    Config(#[from] ConfigError),
+    #[error("{0}")]
+    Discover(#[from] DiscoverError),
+    #[error("cannot create a temporary directory: {0}")]
+    TempDir(io::Error),
+    #[error("cannot start worker threads: {0}")]
+    Threads(String),
+}
+
+/// Runs scans.
+pub struct ScanRunner {
+    options: ScanOptions,
+    progress: Option<Arc<dyn Progress>>,
+}
+
+impl ScanRunner {
+    pub fn new(options: ScanOptions) -> ScanRunner {
+        ScanRunner {
+            options,
+            progress: None,
+        }
+    }
+
+    pub fn with_progress(mut self, progress: Arc<dyn Progress>) -> ScanRunner {
+        self.progress = Some(progress);
+        self
+    }
+
+    /// Scans a directory, a single file, or a zip archive.
+    pub fn run(&self, target: &Path) -> Result<ScanReport, ScanError> {
+        let started_at = unix_now();
+        let clock = Instant::now();
+        let metadata = fs::metadata(target).map_err(|source| match source.kind() {
+            io::ErrorKind::NotFound => ScanError::NotFound(target.to_path_buf()),
+            _ => ScanError::Unreadable {
+                path: target.to_path_buf(),
+                source,
+            },
+        })?;
+
+        let mut skipped: Vec<SkippedFile> = Vec::new();
+        let mut _extracted: Option<tempfile::TempDir> = None;
+        let (root, single, real_root) = if metadata.is_dir() {
+            (target.to_path_buf(), None, true)
+        } else if is_archive(target) {
+            let dir = tempfile::Builder::new()
+                .prefix("argus-scan-")
+                .tempdir()
+                .map_err(ScanError::TempDir)?;
+            let limits = self.archive_limits()?;
+            skipped.extend(
+                archive::extract(target, dir.path(), limits).map_err(|source| {
+                    ScanError::Archive {
+                        path: target.to_path_buf(),
+                        source,
+                    }
+                })?,
+            );
+            let root = dir.path().to_path_buf();
+            _extracted = Some(dir);
+            (root, None, false)
+        } else {
+            let parent = target
+                .parent()
+                .filter(|p| !p.as_os_str().is_empty())
+                .unwrap_or(Path::new("."));
+            (parent.to_path_buf(), Some(target.to_path_buf()), true)
+        };
+
+        let config = self.config(&root)?;
+        let analysis_type = self
+            .options
+            .analysis_type
+            .or(config.analysis_type)
+            .unwrap_or_default();
+        let discovery = match &single {
+            Some(file) => discover::single_file(&root, file, &config),
+            None => discover::discover(&root, &config, &self.options.exclude)?,
+        };
+        skipped.extend(discovery.skipped);
+        let settings = Settings {
+            analysis_type,
+            config,
+        };
+
+        if let Some(progress) = &self.progress {
+            progress.start(discovery.files.len() as u64);
+        }
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(self.options.jobs)
+            .build()
+            .map_err(|e| ScanError::Threads(e.to_string()))?;
+        let outcomes: Vec<FileOutcome> = pool.install(|| {
+            discovery
+                .files
+                .par_iter()
+                .map(|candidate| {
+                    let outcome = analyze_candidate(candidate, &settings);
+                    if let Some(progress) = &self.progress {
+                        progress.advance(&candidate.path);
+                    }
+                    outcome
+                })
+                .collect()
+        });
+        if let Some(progress) = &self.progress {
+            progress.finish();
+        }
+
+        let mut summary = ScanSummary::default();
+        let mut findings = Vec::new();
+        let mut warnings = Vec::new();
+        for (candidate, outcome) in discovery.files.iter().zip(outcomes) {
+            match outcome {
+                FileOutcome::Analysed(report) => {
+                    summary.files_scanned += 1;
+                    summary.lines_scanned += report.lines;
+                    summary.bytes_scanned += report.bytes;
+                    summary.files_with_syntax_errors += u64::from(report.syntax_errors);
+                    findings.extend(report.findings);
+                    warnings.extend(report.warnings);
+                }
+                FileOutcome::Skipped(reason) => skipped.push(SkippedFile {
+                    path: candidate.path.clone(),
+                    reason,
+                }),
+            }
+        }
+        skipped.sort_by(|a, b| a.path.cmp(&b.path));
+        for entry in &skipped {
+            *summary
+                .skipped
+                .entry(entry.reason.key().to_string())
+                .or_default() += 1;
+        }
+        assign_ids(&mut findings);
+        summary.count_findings(&findings);
+        summary.duration_ms = clock.elapsed().as_millis() as u64;
+
+        let detectors = registry()
+            .all()
+            .iter()
+            .filter(|d| settings.wants(d))
+            .map(|d| d.info.clone())
+            .collect();
+        Ok(ScanReport {
+            tool_version: env!("CARGO_PKG_VERSION").to_string(),
+            scan_name: self
+                .options
+                .scan_name
+                .clone()
+                .unwrap_or_else(|| scan_name(target)),
+            root: real_root.then(|| display_root(&root)),
+            analysis_type,
+            started_at,
+            finished_at: unix_now(),
+            findings,
+            detectors,
+            skipped,
+            warnings,
+            summary,
+        })
+    }
+
+    /// `--config`, else `<root>/argus.toml` (for a lone file, the one in its
+    /// directory), else the defaults.
+    fn config(&self, root: &Path) -> Result<ScanConfig, ScanError> {
+        let candidate = root.join(CONFIG_FILE);
+        let mut config = match &self.options.config_file {
+            Some(path) => ScanConfig::load(path)?,
+            None if candidate.is_file() => ScanConfig::load(&candidate)?,
+            None => ScanConfig::default(),
+        };
+        config.disable.extend(self.options.disable.iter().cloned());
+        Ok(config)
+    }
+
+    fn archive_limits(&self) -> Result<ArchiveLimits, ScanError> {
+        // The archive's own argus.toml is not read before extraction; the
+        // explicit configuration file (if any) sets the limits.
+        let config = match &self.options.config_file {
+            Some(path) => ScanConfig::load(path)?,
+            None => ScanConfig::default(),
+        };
+        Ok(ArchiveLimits {
+            max_total_bytes: config.limits.max_input_bytes,
+            max_entries: config.limits.max_archive_entries,
+            max_ratio: config.limits.max_compression_ratio,
+        })
+    }
+}
+
+fn analyze_candidate(candidate: &Candidate, settings: &Settings) -> FileOutcome {
+    match fs::read(&candidate.abs) {
+        Ok(bytes) => analyze_bytes(&candidate.path, candidate.kind, &bytes, settings),
+        Err(e) => FileOutcome::Skipped(SkipReason::Unreadable {
+            error: e.to_string(),
+        }),
+    }
+}
+
+/// Sorts findings and gives each its occurrence index and id: the n-th
+/// finding (in path and position order) with a given fingerprint.
+fn assign_ids(findings: &mut [argus_model::Finding]) {
+    findings.sort_by(|a, b| {
+        (
+            &a.location.path,
+            a.location.cell,
+            a.location.start_line,
+            a.location.start_column,
+            &a.detector_id,
+        )
+            .cmp(&(
+                &b.location.path,
+                b.location.cell,
+                b.location.start_line,
+                b.location.start_column,
+                &b.detector_id,
+            ))
+            .then_with(|| {
+                (a.location.end_line, a.location.end_column)
+                    .cmp(&(b.location.end_line, b.location.end_column))
+            })
+            .then_with(|| a.message.cmp(&b.message))
+    });
+    let mut seen: HashMap<String, u32> = HashMap::new();
+    for finding in findings.iter_mut() {
+        let occurrence = seen.entry(finding.fingerprint.clone()).or_default();
+        finding.occurrence = *occurrence;
+        finding.id = finding_id(&finding.fingerprint, *occurrence);
+        *occurrence += 1;
+    }
+}
+
+fn is_archive(path: &Path) -> bool {
+    path.extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("zip"))
+        || archive::looks_like_zip(path)
+}
+
+fn scan_name(target: &Path) -> String {
+    let canonical = fs::canonicalize(target).unwrap_or_else(|_| target.to_path_buf());
+    canonical
+        .file_stem()
+        .or_else(|| canonical.file_name())
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "scan".to_string())
+}
+
+fn display_root(root: &Path) -> String {
+    fs::canonicalize(root)
+        .unwrap_or_else(|_| root.to_path_buf())
+        .to_string_lossy()
+        .into_owned()
+}
+
+fn unix_now() -> f64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs_f64())
+        .unwrap_or(0.0)
+}
