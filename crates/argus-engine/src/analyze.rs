@@ -375,6 +375,24 @@ impl Unit<'_> {
         let invalid = registry()
             .find(meta::INVALID_SUPPRESSION.ids[0])
             .map(|(i, _)| i);
+        // Lines holding nothing but comments.
+        let mut comment_lines = std::collections::HashSet::new();
+        for comment in comments {
+            let first = index.line_of(comment.start_byte());
+            let last = index.line_of(
+                comment
+                    .end_byte()
+                    .saturating_sub(1)
+                    .max(comment.start_byte()),
+            );
+            let before = &self.text[index.line_start(first)..comment.start_byte()];
+            let line_end = index.line_start(last) + index.line_text(self.text, last).len();
+            let after = self.text.get(comment.end_byte()..line_end).unwrap_or("");
+            if before.trim().is_empty() && after.trim().is_empty() {
+                comment_lines.extend(first..=last);
+            }
+        }
+        let comment_only = |line: usize| comment_lines.contains(&line);
         for comment in comments {
             let body = &self.text[comment.byte_range()];
             match suppress::parse_comment(body) {
@@ -386,6 +404,7 @@ impl Unit<'_> {
                         comment.start_byte(),
                         comment.end_byte(),
                         index,
+                        &comment_only,
                     ),
                     ids,
                     reason,

@@ -10,7 +10,7 @@ use serde::Deserialize;
 pub const CONFIG_FILE: &str = "argus.toml";
 
 /// Settings of one scan.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 #[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
 pub struct ScanConfig {
     /// When non-empty, only files matching one of these globs are scanned.
@@ -28,21 +28,6 @@ pub struct ScanConfig {
     /// Scan generated and minified code too.
     pub include_generated: bool,
     pub limits: Limits,
-}
-
-impl Default for ScanConfig {
-    fn default() -> Self {
-        ScanConfig {
-            include: Vec::new(),
-            exclude: Vec::new(),
-            disable: Vec::new(),
-            analysis_type: None,
-            include_tests: false,
-            include_third_party: false,
-            include_generated: false,
-            limits: Limits::default(),
-        }
-    }
 }
 
 /// Size limits; the defaults are the spec's quotas.

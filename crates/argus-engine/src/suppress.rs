@@ -95,20 +95,28 @@ pub fn parse_comment(comment: &str) -> Parsed {
 }
 
 /// The line a comment applies to: its own line when code precedes it there,
-/// otherwise the line after the comment ends.
+/// otherwise the next line after it that holds code (so a suppression can
+/// sit above other comments, as linters' pragmas often do).
+/// `comment_only` tells whether a 0-based line holds nothing but comments.
 pub fn target_line(
     text: &str,
     comment_start: usize,
     comment_end: usize,
     index: &crate::text::LineIndex,
+    comment_only: &dyn Fn(usize) -> bool,
 ) -> usize {
     let line = index.line_of(comment_start);
     let before = &text[index.line_start(line)..comment_start];
-    if before.trim().is_empty() {
-        index.line_of(comment_end.saturating_sub(1).max(comment_start)) + 1
-    } else {
-        line
+    if !before.trim().is_empty() {
+        return line;
     }
+    let mut target = index.line_of(comment_end.saturating_sub(1).max(comment_start)) + 1;
+    while target < index.line_count()
+        && (index.line_text(text, target).trim().is_empty() || comment_only(target))
+    {
+        target += 1;
+    }
+    target
 }
 
 #[cfg(test)]
@@ -166,9 +174,17 @@ mod tests {
     fn trailing_and_preceding_comments() {
         let text = "x = 1  # c\n# alone\ny = 2\n";
         let index = crate::text::LineIndex::new(text);
+        let no_comments = |_: usize| false;
         let trailing = text.find("# c").unwrap();
-        assert_eq!(target_line(text, trailing, trailing + 3, &index), 0);
+        assert_eq!(
+            target_line(text, trailing, trailing + 3, &index, &no_comments),
+            0
+        );
         let alone = text.find("# alone").unwrap();
-        assert_eq!(target_line(text, alone, alone + 7, &index), 2);
+        assert_eq!(target_line(text, alone, alone + 7, &index, &no_comments), 2);
+        // Stacked above other comment lines and blank lines.
+        let text = "# first\n# second\n\nz = 3\n";
+        let index = crate::text::LineIndex::new(text);
+        assert_eq!(target_line(text, 0, 7, &index, &|line| line < 2), 3);
     }
 }

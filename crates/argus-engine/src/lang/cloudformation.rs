@@ -86,8 +86,7 @@ pub fn mapping_of(value: Node<'_>) -> Option<Node<'_>> {
         return Some(value);
     }
     let mut cursor = value.walk();
-    let found = value.named_children(&mut cursor).find(|c| is_mapping(*c));
-    found
+    value.named_children(&mut cursor).find(|c| is_mapping(*c))
 }
 
 /// The scalar a node denotes, unquoted; `None` for mappings, sequences and

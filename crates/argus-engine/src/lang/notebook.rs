@@ -312,10 +312,8 @@ fn python_view(lines: &[String]) -> Vec<String> {
 
 fn first_object(root: Node<'_>) -> Option<Node<'_>> {
     let mut cursor = root.walk();
-    let found = root
-        .named_children(&mut cursor)
-        .find(|n| n.kind() == "object");
-    found
+    root.named_children(&mut cursor)
+        .find(|n| n.kind() == "object")
 }
 
 fn kernel_language(top: Node<'_>, raw: &str) -> Option<String> {

@@ -79,7 +79,7 @@ fn observe_require(model: &mut SemanticModel, node: Node<'_>, text: &str) {
     ) else {
         return;
     };
-    let Some(qualified) = required(model, value, text) else {
+    let Some(qualified) = required(value, text) else {
         return;
     };
     match target.kind() {
@@ -113,17 +113,15 @@ fn observe_require(model: &mut SemanticModel, node: Node<'_>, text: &str) {
 }
 
 /// The module path a `require(...)` expression (or a member of one) denotes.
-fn required(model: &SemanticModel, value: Node<'_>, text: &str) -> Option<String> {
+fn required(value: Node<'_>, text: &str) -> Option<String> {
     match value.kind() {
         "call_expression" => require_module(value, text),
         "member_expression" => {
-            let object = required(model, value.child_by_field_name("object")?, text)?;
+            let object = required(value.child_by_field_name("object")?, text)?;
             let property = node_text(value.child_by_field_name("property")?, text);
             Some(format!("{object}.{property}"))
         }
-        "await_expression" | "parenthesized_expression" => {
-            required(model, value.named_child(0)?, text)
-        }
+        "await_expression" | "parenthesized_expression" => required(value.named_child(0)?, text),
         _ => None,
     }
 }

@@ -187,16 +187,14 @@ pub fn positional_arguments<'t>(grammar: Grammar, call: Node<'t>) -> Vec<Node<'t
 pub fn keyword_argument<'t>(call: Node<'t>, name: &str, text: &str) -> Option<Node<'t>> {
     let args = call_arguments(call)?;
     let mut cursor = args.walk();
-    let found = args
-        .named_children(&mut cursor)
+    args.named_children(&mut cursor)
         .filter(|a| a.kind() == "keyword_argument")
         .find(|a| {
             a.child_by_field_name("name")
                 .and_then(|n| n.utf8_text(text.as_bytes()).ok())
                 == Some(name)
         })
-        .and_then(|a| a.child_by_field_name("value"));
-    found
+        .and_then(|a| a.child_by_field_name("value"))
 }
 
 /// The value of a string literal node, for the common literal kinds of every

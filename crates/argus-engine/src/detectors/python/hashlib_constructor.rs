@@ -1,4 +1,5 @@
 use super::super::prelude::*;
+use super::{method_name_node, remove_argument};
 
 detector! {
     /// ## What it does
@@ -27,6 +28,7 @@ detector! {
     ///
     /// ## References
     /// - [Python hashlib](https://docs.python.org/3/library/hashlib.html#hash-algorithms)
+    /// - [CWE-710: Improper Adherence to Coding Standards](https://cwe.mitre.org/data/definitions/710.html)
     pub static SPEC = {
         ids: &["python/hashlib-constructor@v1.0"],
         languages: &[Language::Python],
@@ -81,29 +83,17 @@ fn check(call: Node<'_>, checker: &mut Checker<'_>) {
     let Some(constructor) = CONSTRUCTORS.iter().find(|c| **c == name) else {
         return;
     };
-    let Some(function) = call.child_by_field_name("function") else {
-        return;
-    };
     let mut violation = Violation::new(
         "named-constructor",
         format!("use hashlib.{constructor}(...) instead of hashlib.new(\"{name}\", ...)"),
     );
-    // Rename `.new` and drop the name argument (with the comma after it).
-    if let Some(attribute) = function
-        .child_by_field_name("attribute")
-        .filter(|_| function.kind() == "attribute")
-    {
-        let mut end = first.end_byte();
-        if let Some(next) = first.next_sibling().filter(|n| n.kind() == ",") {
-            end = next.end_byte();
-            // Also swallow the space after the comma.
-            end += text[end..].len() - text[end..].trim_start_matches([' ', '\t']).len();
-        }
+    // `hashlib.new("sha256", x)` -> `hashlib.sha256(x)`
+    if let Some(method) = method_name_node(call) {
         violation = violation.with_fix(Fix::new(
             format!("Call hashlib.{constructor}"),
             vec![
-                Edit::replace(attribute.byte_range(), *constructor),
-                Edit::replace(first.start_byte()..end, ""),
+                Edit::replace(method.byte_range(), *constructor),
+                remove_argument(first, text),
             ],
         ));
     }

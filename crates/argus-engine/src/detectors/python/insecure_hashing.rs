@@ -1,5 +1,6 @@
 use super::super::common::weak_hash_message;
 use super::super::prelude::*;
+use super::{method_name_node, remove_argument};
 use crate::fix::replace_string_value;
 
 detector! {
@@ -87,11 +88,7 @@ fn check(call: Node<'_>, checker: &mut Checker<'_>) {
     let called = |target: &str| names.iter().any(|n| n == target);
     if let Some(&(target, rule, algorithm)) = WEAK_CALLS.iter().find(|(t, _, _)| called(t)) {
         let mut violation = Violation::new(rule, weak_hash_message(algorithm));
-        let function = call.child_by_field_name("function");
-        let attribute = function
-            .filter(|f| f.kind() == "attribute")
-            .and_then(|f| f.child_by_field_name("attribute"));
-        if let Some(attribute) = attribute {
+        if let Some(attribute) = method_name_node(call) {
             let replacement = if target.starts_with("hashlib.") {
                 "sha256"
             } else {
@@ -131,8 +128,21 @@ fn check(call: Node<'_>, checker: &mut Checker<'_>) {
         return;
     };
     let mut violation = Violation::new(rule, weak_hash_message(display));
-    if let Some(edit) = replace_string_value(algorithm, text, "sha256") {
-        violation = violation.with_fix(Fix::new("Use SHA-256", vec![edit]));
+    let positional = positional_arguments(checker.grammar, call).first() == Some(&algorithm);
+    let fix = match method_name_node(call) {
+        // `hashlib.new("md5", x)` -> `hashlib.sha256(x)`
+        Some(method) if positional => Some(Fix::new(
+            "Use SHA-256 (hashlib.sha256)",
+            vec![
+                Edit::replace(method.byte_range(), "sha256"),
+                remove_argument(algorithm, text),
+            ],
+        )),
+        _ => replace_string_value(algorithm, text, "sha256")
+            .map(|edit| Fix::new("Use SHA-256", vec![edit])),
+    };
+    if let Some(fix) = fix {
+        violation = violation.with_fix(fix);
     }
     violation = with_not_for_security_fix(violation, call);
     checker.report(call, violation);
@@ -149,7 +159,7 @@ fn with_not_for_security_fix(violation: Violation, call: Node<'_>) -> Violation 
         return violation;
     };
     let Some(close) = args
-        .child(args.child_count().saturating_sub(1) as u32)
+        .child(args.child_count().saturating_sub(1))
         .filter(|c| c.kind() == ")")
     else {
         return violation;

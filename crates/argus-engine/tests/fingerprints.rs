@@ -1,0 +1,79 @@
+//! Fingerprints survive line shifts, reindentation and moving code to
+//! another file, and change when the flagged code changes.
+
+use argus_engine::analyze::{FileOutcome, Settings, analyze_text};
+use argus_engine::config::ScanConfig;
+use argus_engine::discover::classify::classify;
+use argus_model::AnalysisType;
+
+fn fingerprints(path: &str, text: &str) -> Vec<String> {
+    let settings = Settings {
+        analysis_type: AnalysisType::Security,
+        config: ScanConfig::default(),
+    };
+    let kind = classify(path.rsplit('/').next().unwrap()).unwrap();
+    match analyze_text(path, kind, text, &settings) {
+        FileOutcome::Analysed(report) => {
+            report.findings.into_iter().map(|f| f.fingerprint).collect()
+        }
+        FileOutcome::Skipped(reason) => panic!("skipped: {reason}"),
+    }
+}
+
+const BASE: &str =
+    "import hashlib\n\n\ndef cache_key(data):\n    return hashlib.md5(data).hexdigest()\n";
+
+#[test]
+fn survives_line_shifts() {
+    let shifted = format!(
+        "\"\"\"Module doc.\"\"\"\nimport os\n\n{}",
+        BASE.replace("import hashlib\n", "import hashlib\nimport sys\n\n")
+    );
+    assert_eq!(
+        fingerprints("app/cache.py", BASE),
+        fingerprints("app/cache.py", &shifted)
+    );
+}
+
+#[test]
+fn survives_reindentation_reformatting_and_comments() {
+    let reformatted = "import hashlib\n\ndef cache_key(data):\n  return hashlib.md5(  # legacy\n      data\n  ).hexdigest()\n";
+    assert_eq!(
+        fingerprints("app/cache.py", BASE),
+        fingerprints("app/cache.py", reformatted)
+    );
+}
+
+#[test]
+fn survives_moving_to_another_file() {
+    let other = format!("import json\n{BASE}\n\ndef unrelated():\n    return 1\n");
+    assert_eq!(
+        fingerprints("app/cache.py", BASE),
+        fingerprints("lib/helpers/keys.py", &other)
+    );
+}
+
+#[test]
+fn changes_when_the_flagged_code_changes() {
+    let base = fingerprints("app/cache.py", BASE);
+    assert_eq!(base.len(), 1);
+    let other_argument = BASE.replace("md5(data)", "md5(data + b'salt')");
+    assert_ne!(base, fingerprints("app/cache.py", &other_argument));
+    let other_algorithm = BASE.replace("md5", "sha1");
+    assert_ne!(base, fingerprints("app/cache.py", &other_algorithm));
+    let other_function = BASE.replace("cache_key", "password_hash");
+    assert_ne!(base, fingerprints("app/cache.py", &other_function));
+}
+
+#[test]
+fn holds_across_languages() {
+    let java = "import java.security.MessageDigest;\nclass A {\n  byte[] h(byte[] d) throws Exception {\n    return MessageDigest.getInstance(\"MD5\").digest(d);\n  }\n}\n";
+    let moved = format!("// header\n\n{}", java.replace("  return", "      return"));
+    let a = fingerprints("src/A.java", java);
+    assert_eq!(a.len(), 1);
+    assert_eq!(a, fingerprints("src/other/A.java", &moved));
+    assert_ne!(
+        a,
+        fingerprints("src/A.java", &java.replace("\"MD5\"", "\"SHA-1\""))
+    );
+}

@@ -1,0 +1,274 @@
+//! Whole scans through [`ScanRunner`]: directories, single files and zip
+//! archives give the same findings; duplicates get distinct ids; baselines
+//! keep counts; broken files never stop a scan.
+
+use std::fs;
+use std::io::Write;
+use std::path::Path;
+
+use argus_engine::baseline::Baseline;
+use argus_engine::{ScanOptions, ScanRunner};
+use argus_model::{AnalysisType, ScanReport};
+
+fn write(root: &Path, files: &[(&str, &str)]) {
+    for (path, content) in files {
+        let p = root.join(path);
+        fs::create_dir_all(p.parent().unwrap()).unwrap();
+        fs::write(p, content).unwrap();
+    }
+}
+
+fn scan(target: &Path) -> ScanReport {
+    ScanRunner::new(ScanOptions::default()).run(target).unwrap()
+}
+
+const APP: &str = "import hashlib\n\ndef key(data):\n    return hashlib.md5(data).hexdigest()\n";
+
+fn project(root: &Path) {
+    write(
+        root,
+        &[
+            ("app/cache.py", APP),
+            ("app/test_cache.py", APP),
+            (
+                "web/etag.js",
+                "const crypto = require('crypto');\nmodule.exports = (b) => crypto.createHash('sha1').update(b).digest('hex');\n",
+            ),
+            (
+                "infra/main.tf",
+                "resource \"aws_s3_bucket_acl\" \"a\" {\n  bucket = \"x\"\n  acl    = \"public-read\"\n}\n",
+            ),
+            (
+                "broken/half.py",
+                "import hashlib\ndef f(:\n    pass\nh = hashlib.sha1(b'x')\n",
+            ),
+            (
+                "node_modules/lib/index.js",
+                "require('crypto').createHash('md5');\n",
+            ),
+        ],
+    );
+}
+
+#[test]
+fn scans_a_directory() {
+    let dir = tempfile::tempdir().unwrap();
+    project(dir.path());
+    let report = scan(dir.path());
+    let found: Vec<(String, String)> = report
+        .findings
+        .iter()
+        .map(|f| {
+            (
+                f.location.path.clone(),
+                argus_model::unversioned(&f.detector_id).to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        found,
+        [
+            (
+                "app/cache.py".to_string(),
+                "python/insecure-hashing".to_string()
+            ),
+            (
+                "broken/half.py".to_string(),
+                "python/insecure-hashing".to_string()
+            ),
+            (
+                "infra/main.tf".to_string(),
+                "terraform/public-read-bucket-acl-terraform".to_string()
+            ),
+            (
+                "web/etag.js".to_string(),
+                "javascript/insecure-hashing".to_string()
+            ),
+        ]
+    );
+    assert_eq!(report.summary.files_scanned, 4);
+    assert_eq!(report.summary.files_with_syntax_errors, 1);
+    assert!(
+        report
+            .warnings
+            .iter()
+            .any(|w| w.path == "broken/half.py" && w.message.contains("syntax error at line 2"))
+    );
+    assert_eq!(report.summary.skipped.get("test-code"), Some(&1));
+    assert_eq!(report.summary.skipped.get("third-party"), Some(&1));
+    assert!(report.findings.iter().all(|f| f.id.len() == 32));
+}
+
+#[test]
+fn a_zip_gives_the_same_findings_as_the_directory() {
+    let dir = tempfile::tempdir().unwrap();
+    let tree = dir.path().join("tree");
+    project(&tree);
+    let archive = dir.path().join("code.zip");
+    let mut zip = zip::ZipWriter::new(fs::File::create(&archive).unwrap());
+    let options = zip::write::SimpleFileOptions::default();
+    for entry in walk(&tree) {
+        let rel = entry
+            .strip_prefix(&tree)
+            .unwrap()
+            .to_string_lossy()
+            .replace('\\', "/");
+        zip.start_file(rel, options).unwrap();
+        zip.write_all(&fs::read(&entry).unwrap()).unwrap();
+    }
+    zip.start_file("../outside.py", options).unwrap();
+    zip.write_all(APP.as_bytes()).unwrap();
+    zip.finish().unwrap();
+
+    let from_dir = scan(&tree);
+    let from_zip = scan(&archive);
+    let key = |r: &ScanReport| -> Vec<(String, String)> {
+        r.findings
+            .iter()
+            .map(|f| (f.location.path.clone(), f.fingerprint.clone()))
+            .collect()
+    };
+    assert_eq!(key(&from_dir), key(&from_zip));
+    assert_eq!(from_zip.scan_name, "code");
+    assert!(from_zip.root.is_none());
+    assert!(
+        from_zip
+            .skipped
+            .iter()
+            .any(|s| s.path == "../outside.py" && s.reason.key() == "archive-entry")
+    );
+}
+
+#[test]
+fn a_corrupt_zip_is_an_error_that_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let archive = dir.path().join("code.zip");
+    fs::write(&archive, b"this is not a zip file").unwrap();
+    let error = ScanRunner::new(ScanOptions::default())
+        .run(&archive)
+        .unwrap_err();
+    assert!(
+        error.to_string().contains("not a valid zip archive"),
+        "{error}"
+    );
+}
+
+#[test]
+fn a_single_file_is_scanned_even_when_it_looks_like_a_test() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), &[("test_keys.py", APP)]);
+    let report = scan(&dir.path().join("test_keys.py"));
+    assert_eq!(report.findings.len(), 1);
+    assert_eq!(report.findings[0].location.path, "test_keys.py");
+}
+
+#[test]
+fn duplicates_get_distinct_ids_and_baselines_keep_counts() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), &[("app.py", APP)]);
+    let first = scan(dir.path());
+    assert_eq!(first.findings.len(), 1);
+    let baseline = Baseline::from_findings(&first.findings);
+    assert_eq!(baseline.entries[0].count, 1);
+
+    // Two more identical lines in the same function: same fingerprint.
+    let grown = APP.replace(
+        "    return hashlib.md5(data).hexdigest()\n",
+        "    hashlib.md5(data).hexdigest()\n    hashlib.md5(data).hexdigest()\n    return hashlib.md5(data).hexdigest()\n",
+    );
+    write(dir.path(), &[("app.py", &grown)]);
+    let mut second = scan(dir.path());
+    let fingerprints: std::collections::HashSet<&str> = second
+        .findings
+        .iter()
+        .map(|f| f.fingerprint.as_str())
+        .collect();
+    assert_eq!(second.findings.len(), 3);
+    assert_eq!(
+        fingerprints.len(),
+        1,
+        "identical code in one function: one fingerprint"
+    );
+    let ids: std::collections::HashSet<&str> =
+        second.findings.iter().map(|f| f.id.as_str()).collect();
+    assert_eq!(ids.len(), 3, "every finding has its own id");
+    let occurrences: Vec<u32> = second.findings.iter().map(|f| f.occurrence).collect();
+    assert_eq!(occurrences, [0, 1, 2]);
+    baseline.apply(&mut second);
+    assert_eq!(second.summary.baselined, 1);
+    assert_eq!(
+        second.summary.active_findings(),
+        2,
+        "two identical new findings stay new"
+    );
+}
+
+#[test]
+fn quality_detectors_run_only_with_analysis_type_all() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        &[("app.py", "import hashlib\nh = hashlib.new('sha256')\n")],
+    );
+    assert!(scan(dir.path()).findings.is_empty());
+    let all = ScanRunner::new(ScanOptions {
+        analysis_type: Some(AnalysisType::All),
+        ..ScanOptions::default()
+    })
+    .run(dir.path())
+    .unwrap();
+    assert_eq!(all.findings.len(), 1);
+    assert_eq!(all.findings[0].severity, argus_model::Severity::Info);
+}
+
+#[test]
+fn configuration_disables_detectors_and_excludes_paths() {
+    let dir = tempfile::tempdir().unwrap();
+    project(dir.path());
+    write(
+        dir.path(),
+        &[(
+            "argus.toml",
+            "[scan]\nexclude = [\"infra/\"]\ndisable = [\"javascript/*\"]\n",
+        )],
+    );
+    let report = scan(dir.path());
+    let detectors: Vec<&str> = report
+        .findings
+        .iter()
+        .map(|f| f.detector_id.as_str())
+        .collect();
+    assert_eq!(
+        detectors,
+        [
+            "python/insecure-hashing@v1.0",
+            "python/insecure-hashing@v1.0"
+        ]
+    );
+    assert!(
+        report
+            .skipped
+            .iter()
+            .any(|s| s.path == "infra/" && s.reason.key() == "excluded")
+    );
+    assert!(
+        !report
+            .detectors
+            .iter()
+            .any(|d| d.id.starts_with("javascript/"))
+    );
+}
+
+fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for entry in fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            out.extend(walk(&path));
+        } else {
+            out.push(path);
+        }
+    }
+    out.sort();
+    out
+}
