@@ -518,9 +518,11 @@ impl Unit<'_> {
 
     fn snippet(&self, index: &LineIndex, first: usize, last: usize) -> Vec<SnippetLine> {
         let from = first.saturating_sub(SNIPPET_CONTEXT);
-        let to = (last + SNIPPET_CONTEXT)
-            .min(index.line_count() - 1)
-            .min(first + 12);
+        // The empty "line" after a final newline is not part of the file.
+        let last_line = index.line_count()
+            - 1
+            - usize::from(self.text.ends_with('\n') && index.line_count() > 1);
+        let to = (last + SNIPPET_CONTEXT).min(last_line).min(first + 12);
         let cell = self.notebook.map(|nb| nb.origin(first).0);
         let mut lines: Vec<SnippetLine> = Vec::new();
         for line in from..=to {

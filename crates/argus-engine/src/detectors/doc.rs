@@ -21,8 +21,8 @@ pub fn parse_doc(raw: &str) -> DetectorDoc {
     let flush = |section: &str, body: &[&str], doc: &mut DetectorDoc| {
         let text = body.join("\n").trim().to_string();
         match section {
-            "What it does" => doc.what_it_does = text,
-            "Why is this bad?" => doc.why_bad = text,
+            "What it does" => doc.what_it_does = unwrap_paragraphs(&text),
+            "Why is this bad?" => doc.why_bad = unwrap_paragraphs(&text),
             "Example" => doc.example = code_block(&text),
             "Use instead" => doc.use_instead = code_block(&text),
             "References" => {
@@ -48,6 +48,21 @@ pub fn parse_doc(raw: &str) -> DetectorDoc {
     doc
 }
 
+/// Joins the hard-wrapped lines of each paragraph (Markdown soft breaks),
+/// keeping blank lines between paragraphs.
+fn unwrap_paragraphs(text: &str) -> String {
+    text.split("\n\n")
+        .map(|paragraph| {
+            paragraph
+                .lines()
+                .map(str::trim)
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .collect::<Vec<_>>()
+        .join("\n\n")
+}
+
 /// The code inside the first fenced block of a section (or the section).
 fn code_block(text: &str) -> String {
     let mut lines = text.lines();
@@ -69,6 +84,7 @@ mod tests {
             " ## What it does\n Finds x.\n\n ## Why is this bad?\n Because.\n\n ## Example\n ```python\n bad()\n ```\n\n ## Use instead\n ```python\n good()\n ```\n\n ## References\n - [CWE-1](https://cwe.mitre.org/data/definitions/1.html)\n",
         );
         assert_eq!(doc.what_it_does, "Finds x.");
+        assert_eq!(unwrap_paragraphs("a\nb\n\nc"), "a b\n\nc");
         assert_eq!(doc.why_bad, "Because.");
         assert_eq!(doc.example, "bad()");
         assert_eq!(doc.use_instead, "good()");
