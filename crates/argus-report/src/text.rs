@@ -90,23 +90,21 @@ pub fn render(report: &ScanReport, options: &TextOptions) -> String {
         }
         out.push('\n');
     }
-    if options.verbose {
-        if !report.skipped.is_empty() {
+    if options.verbose && !report.skipped.is_empty() {
+        let _ = writeln!(
+            out,
+            "{}",
+            painter.paint(BOLD, &format!("SKIPPED ({})", report.skipped.len()))
+        );
+        for skipped in &report.skipped {
             let _ = writeln!(
                 out,
-                "{}",
-                painter.paint(BOLD, &format!("SKIPPED ({})", report.skipped.len()))
+                "  {}  {}",
+                skipped.path,
+                painter.paint(DIM, &skipped.reason.to_string())
             );
-            for skipped in &report.skipped {
-                let _ = writeln!(
-                    out,
-                    "  {}  {}",
-                    skipped.path,
-                    painter.paint(DIM, &skipped.reason.to_string())
-                );
-            }
-            out.push('\n');
         }
+        out.push('\n');
     }
     if !report.warnings.is_empty() {
         let _ = writeln!(
