@@ -1,1 +1,32 @@
-fn main() {}
+//! The `argus` command.
+//!
+//! Errors are rendered once, here: a one-line `argus: error: ...` on
+//! standard error and exit status 2. Findings at or above
+//! `--fail-on-severity` give exit status 1.
+
+mod cli;
+mod detectors;
+mod progress;
+mod scan;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use cli::{Cli, Command};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Scan(args) => scan::run(args),
+        Command::Detectors(command) => detectors::run(command),
+    };
+    match result {
+        Ok(code) => code,
+        Err(error) => {
+            // `{:#}` joins the context chain into one line.
+            anstream::eprintln!("argus: error: {error:#}");
+            ExitCode::from(2)
+        }
+    }
+}

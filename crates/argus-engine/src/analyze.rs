@@ -35,6 +35,8 @@ const SNIPPET_LINE_CHARS: usize = 400;
 pub struct Settings {
     pub analysis_type: AnalysisType,
     pub config: ScanConfig,
+    /// Parse every file and stop there (a benchmark baseline).
+    pub parse_only: bool,
 }
 
 impl Settings {
@@ -274,6 +276,10 @@ impl Unit<'_> {
         settings: &Settings,
         report: &mut FileReport,
     ) -> Result<(), SkipReason> {
+        if settings.parse_only {
+            report.syntax_errors = tree.root_node().has_error();
+            return Ok(());
+        }
         let registry = registry();
         let active = registry.active(Some(self.language), self.text, &|d| settings.wants(d));
         let table = registry.dispatch_table(self.grammar);

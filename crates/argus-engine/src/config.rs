@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use argus_model::AnalysisType;
+use argus_model::{AnalysisType, Severity};
 use serde::Deserialize;
 
 /// The file name looked for at the scan root.
@@ -21,6 +21,9 @@ pub struct ScanConfig {
     /// (`python/*`) that do not run.
     pub disable: Vec<String>,
     pub analysis_type: Option<AnalysisType>,
+    /// `argus scan` exits with status 1 when an unsuppressed finding is at
+    /// or above this severity.
+    pub fail_on_severity: Option<Severity>,
     /// Scan test code too (skipped by default, as the spec says).
     pub include_tests: bool,
     /// Scan vendored and third-party code too.

@@ -41,6 +41,8 @@ pub struct ScanOptions {
     pub jobs: usize,
     /// The name reports give the scan; defaults to the target's name.
     pub scan_name: Option<String>,
+    /// Parse files but run no detectors (to measure the pipeline's cost).
+    pub parse_only: bool,
 }
 
 /// A scan that could not run at all.
@@ -83,6 +85,12 @@ impl ScanRunner {
 
     /// Scans a directory, a single file, or a zip archive.
     pub fn run(&self, target: &Path) -> Result<ScanReport, ScanError> {
+        self.run_with_config(target).map(|(report, _)| report)
+    }
+
+    /// Like [`run`](Self::run), also returning the configuration in effect
+    /// (the caller may act on settings such as `fail-on-severity`).
+    pub fn run_with_config(&self, target: &Path) -> Result<(ScanReport, ScanConfig), ScanError> {
         let started_at = unix_now();
         let clock = Instant::now();
         let metadata = fs::metadata(target).map_err(|source| match source.kind() {
@@ -136,6 +144,7 @@ impl ScanRunner {
         let settings = Settings {
             analysis_type,
             config,
+            parse_only: self.options.parse_only,
         };
 
         if let Some(progress) = &self.progress {
@@ -198,7 +207,7 @@ impl ScanRunner {
             .filter(|d| settings.wants(d))
             .map(|d| d.info.clone())
             .collect();
-        Ok(ScanReport {
+        let report = ScanReport {
             tool_version: env!("CARGO_PKG_VERSION").to_string(),
             scan_name: self
                 .options
@@ -214,7 +223,8 @@ impl ScanRunner {
             skipped,
             warnings,
             summary,
-        })
+        };
+        Ok((report, settings.config))
     }
 
     /// `--config`, else `<root>/argus.toml` (for a lone file, the one in its

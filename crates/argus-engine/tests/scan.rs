@@ -22,7 +22,7 @@ fn scan(target: &Path) -> ScanReport {
     ScanRunner::new(ScanOptions::default()).run(target).unwrap()
 }
 
-const APP: &str = "import hashlib\n\ndef key(data):\n    return hashlib.md5(data).hexdigest()\n";
+const APP: &str = "import hashlib\n\ndef hash_password(password):\n    return hashlib.md5(password).hexdigest()\n";
 
 fn project(root: &Path) {
     write(
@@ -32,7 +32,7 @@ fn project(root: &Path) {
             ("app/test_cache.py", APP),
             (
                 "web/etag.js",
-                "const crypto = require('crypto');\nmodule.exports = (b) => crypto.createHash('sha1').update(b).digest('hex');\n",
+                "const crypto = require('crypto');\nmodule.exports = (token) => crypto.createHash('sha1').update(token).digest('hex');\n",
             ),
             (
                 "infra/main.tf",
@@ -40,7 +40,7 @@ fn project(root: &Path) {
             ),
             (
                 "broken/half.py",
-                "import hashlib\ndef f(:\n    pass\nh = hashlib.sha1(b'x')\n",
+                "import hashlib\ndef f(:\n    pass\nh = hashlib.sha1(password)\n",
             ),
             (
                 "node_modules/lib/index.js",
@@ -173,8 +173,8 @@ fn duplicates_get_distinct_ids_and_baselines_keep_counts() {
 
     // Two more identical lines in the same function: same fingerprint.
     let grown = APP.replace(
-        "    return hashlib.md5(data).hexdigest()\n",
-        "    hashlib.md5(data).hexdigest()\n    hashlib.md5(data).hexdigest()\n    return hashlib.md5(data).hexdigest()\n",
+        "    return hashlib.md5(password).hexdigest()\n",
+        "    hashlib.md5(password).hexdigest()\n    hashlib.md5(password).hexdigest()\n    return hashlib.md5(password).hexdigest()\n",
     );
     write(dir.path(), &[("app.py", &grown)]);
     let mut second = scan(dir.path());

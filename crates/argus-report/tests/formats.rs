@@ -57,7 +57,7 @@ fn sample_has_the_expected_findings() {
             "app/tokens.py:10:12 python/insecure-hashing@v1.0 true",
             "app/tokens.py:14:12 python/hashlib-constructor@v1.0 false",
             "infra/main.tf:7:3 terraform/public-read-bucket-acl-terraform@v1.0 false",
-            "notebooks/explore.ipynb [cell 1]:2:10 python/insecure-hashing@v1.0 false",
+            "notebooks/explore.ipynb [cell 1]:2:17 python/insecure-hashing@v1.0 false",
             "web/etag.js:4:10 javascript/insecure-hashing@v1.0 false",
         ]
     );

@@ -9,6 +9,7 @@
 
 mod checker;
 mod common;
+pub mod context;
 mod doc;
 mod registry;
 

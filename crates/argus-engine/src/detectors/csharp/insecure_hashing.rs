@@ -1,4 +1,4 @@
-use super::super::common::weak_hash_message;
+use super::super::common::weak_hash_violation;
 use super::super::prelude::*;
 use crate::fix::replace_string_value;
 
@@ -8,6 +8,13 @@ detector! {
     /// the `*CryptoServiceProvider`, `*Managed` and `*Cng` classes,
     /// `HashAlgorithm.Create("MD5")`, `CryptoConfig.CreateFromName("SHA1")`
     /// and `HashAlgorithmName.MD5`/`SHA1`.
+    ///
+    /// Only weak digests that protect something are reported: the hashed
+    /// data, the variable receiving the digest, the call it feeds (`sign`,
+    /// `verify`) or the enclosing function must name a password, token,
+    /// secret, key, session, PIN or similar. Digests used as cache keys,
+    /// ETags, nonces of fresh randomness or unnamed checksums are not
+    /// findings.
     ///
     /// ## Why is this bad?
     /// These algorithms are broken: collisions for MD5 and SHA-1 can be
@@ -87,8 +94,9 @@ fn check(node: Node<'_>, checker: &mut Checker<'_>) {
             if let Some(&(_, rule, display)) = IMPLEMENTATIONS
                 .iter()
                 .find(|(c, ..)| names.contains(&qualified(c)))
+                && let Some(violation) = weak_hash_violation(node, rule, display, checker)
             {
-                checker.report(node, Violation::new(rule, weak_hash_message(display)));
+                checker.report(node, violation);
             }
         }
         "member_access_expression" => check_algorithm_name(node, checker),
@@ -105,7 +113,9 @@ fn check_invocation(call: Node<'_>, checker: &mut Checker<'_>) {
             .into_iter()
             .find(|m| names.contains(&format!("{}.{m}", qualified(class))));
         let Some(method) = method else { continue };
-        let mut violation = Violation::new(rule, weak_hash_message(display));
+        let Some(mut violation) = weak_hash_violation(call, rule, display, checker) else {
+            return;
+        };
         if (method != "Create" || result_type_is_flexible(call, text))
             && let Some(class_node) = call
                 .child_by_field_name("function")
@@ -139,7 +149,9 @@ fn check_invocation(call: Node<'_>, checker: &mut Checker<'_>) {
         else {
             return;
         };
-        let mut violation = Violation::new(rule, weak_hash_message(display));
+        let Some(mut violation) = weak_hash_violation(call, rule, display, checker) else {
+            return;
+        };
         if let Some(edit) = replace_string_value(argument, text, "SHA256") {
             violation = violation.with_fix(Fix::new("Use SHA256", vec![edit]));
         }
@@ -153,7 +165,9 @@ fn check_algorithm_name(access: Node<'_>, checker: &mut Checker<'_>) {
     let names = checker.semantic.qualified_names(access, text);
     for (class, rule, display) in CLASSES {
         if names.contains(&format!("{NS}.HashAlgorithmName.{class}")) {
-            let mut violation = Violation::new(rule, weak_hash_message(display));
+            let Some(mut violation) = weak_hash_violation(access, rule, display, checker) else {
+                return;
+            };
             if let Some(name) = access.child_by_field_name("name") {
                 violation =
                     violation.with_fix(Fix::replace("Use SHA256", name.byte_range(), "SHA256"));

@@ -1,4 +1,4 @@
-use super::super::common::weak_hash_message;
+use super::super::common::weak_hash_violation;
 use super::super::prelude::*;
 
 detector! {
@@ -7,6 +7,13 @@ detector! {
     /// `sha1.New()`, `sha1.Sum(...)` from `crypto/md5`, `crypto/sha1` and
     /// `golang.org/x/crypto/md4`, whatever name the package is imported
     /// under.
+    ///
+    /// Only weak digests that protect something are reported: the hashed
+    /// data, the variable receiving the digest, the call it feeds (`sign`,
+    /// `verify`) or the enclosing function must name a password, token,
+    /// secret, key, session, PIN or similar. Digests used as cache keys,
+    /// ETags, nonces of fresh randomness or unnamed checksums are not
+    /// findings.
     ///
     /// ## Why is this bad?
     /// These algorithms are broken: collisions for MD5 and SHA-1 can be
@@ -67,7 +74,9 @@ fn check(call: Node<'_>, checker: &mut Checker<'_>) {
         });
         if hit {
             // No automatic fix: the import and the digest size change too.
-            checker.report(call, Violation::new(rule, weak_hash_message(display)));
+            if let Some(violation) = weak_hash_violation(call, rule, display, checker) {
+                checker.report(call, violation);
+            }
             return;
         }
     }

@@ -1,4 +1,4 @@
-use super::super::common::weak_hash_message;
+use super::super::common::weak_hash_violation;
 use super::super::prelude::*;
 use super::constant_string;
 use crate::fix::replace_string_value;
@@ -9,6 +9,13 @@ detector! {
     /// with one of those names (as a literal or a `final` constant), Apache
     /// Commons Codec and Spring `DigestUtils` helpers, and Guava's
     /// `Hashing.md5()`/`Hashing.sha1()`.
+    ///
+    /// Only weak digests that protect something are reported: the hashed
+    /// data, the variable receiving the digest, the call it feeds (`sign`,
+    /// `verify`) or the enclosing function must name a password, token,
+    /// secret, key, session, PIN or similar. Digests used as cache keys,
+    /// ETags, nonces of fresh randomness or unnamed checksums are not
+    /// findings.
     ///
     /// ## Why is this bad?
     /// These algorithms are broken: collisions for MD5 and SHA-1 can be
@@ -204,7 +211,9 @@ fn check(call: Node<'_>, checker: &mut Checker<'_>) {
         else {
             return;
         };
-        let mut violation = Violation::new(rule, weak_hash_message(display));
+        let Some(mut violation) = weak_hash_violation(call, rule, display, checker) else {
+            return;
+        };
         // Only a literal at the call site is safe to rewrite: a constant may
         // be shared with code that needs the old algorithm.
         if argument.kind() == "string_literal"
@@ -223,7 +232,9 @@ fn check(call: Node<'_>, checker: &mut Checker<'_>) {
     let Some(&(_, _, rule, display, replacement)) = helper else {
         return;
     };
-    let mut violation = Violation::new(rule, weak_hash_message(display));
+    let Some(mut violation) = weak_hash_violation(call, rule, display, checker) else {
+        return;
+    };
     // A statically imported helper cannot be renamed without its import.
     if !replacement.is_empty()
         && call.child_by_field_name("object").is_some()

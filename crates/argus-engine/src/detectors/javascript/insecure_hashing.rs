@@ -1,4 +1,4 @@
-use super::super::common::weak_hash_message;
+use super::super::common::weak_hash_violation;
 use super::super::prelude::*;
 use crate::fix::replace_string_value;
 
@@ -7,6 +7,13 @@ detector! {
     /// Finds MD4, MD5 and SHA-1 digests: Node's `crypto.createHash` and
     /// `crypto.hash`, Web Crypto's `crypto.subtle.digest`, and the `md5`,
     /// `sha1` and `crypto-js` packages.
+    ///
+    /// Only weak digests that protect something are reported: the hashed
+    /// data, the variable receiving the digest, the call it feeds (`sign`,
+    /// `verify`) or the enclosing function must name a password, token,
+    /// secret, key, session, PIN or similar. Digests used as cache keys,
+    /// ETags, nonces of fresh randomness or unnamed checksums are not
+    /// findings.
     ///
     /// ## Why is this bad?
     /// These algorithms are broken: collisions for MD5 and SHA-1 can be
@@ -102,7 +109,9 @@ fn check(call: Node<'_>, checker: &mut Checker<'_>) {
         else {
             return;
         };
-        let mut violation = Violation::new(rule, weak_hash_message(display));
+        let Some(mut violation) = weak_hash_violation(call, rule, display, checker) else {
+            return;
+        };
         if let Some(edit) = replace_string_value(argument, text, replacement) {
             violation =
                 violation.with_fix(Fix::new(format!("Use SHA-256 ({replacement})"), vec![edit]));
@@ -120,7 +129,9 @@ fn check(call: Node<'_>, checker: &mut Checker<'_>) {
     else {
         return;
     };
-    let mut violation = Violation::new(rule, weak_hash_message(display));
+    let Some(mut violation) = weak_hash_violation(call, rule, display, checker) else {
+        return;
+    };
     if !replacement.is_empty()
         && function.kind() == "member_expression"
         && let Some(property) = function.child_by_field_name("property")

@@ -1,4 +1,4 @@
-use super::super::common::weak_hash_message;
+use super::super::common::weak_hash_violation;
 use super::super::prelude::*;
 use super::{method_name_node, remove_argument};
 use crate::fix::replace_string_value;
@@ -8,6 +8,13 @@ detector! {
     /// Finds MD5, MD4 and SHA-1 used through `hashlib`, `hashlib.new`,
     /// PyCryptodome (`Crypto.Hash`) and `cryptography`'s `hashes` module,
     /// unless the call declares `usedforsecurity=False`.
+    ///
+    /// Only weak digests that protect something are reported: the hashed
+    /// data, the variable receiving the digest, the call it feeds (`sign`,
+    /// `verify`) or the enclosing function must name a password, token,
+    /// secret, key, session, PIN or similar. Digests used as cache keys,
+    /// ETags, nonces of fresh randomness or unnamed checksums are not
+    /// findings.
     ///
     /// ## Why is this bad?
     /// These algorithms are broken: collisions for MD5 and SHA-1 can be
@@ -87,7 +94,9 @@ fn check(call: Node<'_>, checker: &mut Checker<'_>) {
     let names = checker.semantic.callee_names(call, text);
     let called = |target: &str| names.iter().any(|n| n == target);
     if let Some(&(target, rule, algorithm)) = WEAK_CALLS.iter().find(|(t, _, _)| called(t)) {
-        let mut violation = Violation::new(rule, weak_hash_message(algorithm));
+        let Some(mut violation) = weak_hash_violation(call, rule, algorithm, checker) else {
+            return;
+        };
         if let Some(attribute) = method_name_node(call) {
             let replacement = if target.starts_with("hashlib.") {
                 "sha256"
@@ -127,7 +136,9 @@ fn check(call: Node<'_>, checker: &mut Checker<'_>) {
     else {
         return;
     };
-    let mut violation = Violation::new(rule, weak_hash_message(display));
+    let Some(mut violation) = weak_hash_violation(call, rule, display, checker) else {
+        return;
+    };
     let positional = positional_arguments(checker.grammar, call).first() == Some(&algorithm);
     let fix = match method_name_node(call) {
         // `hashlib.new("md5", x)` -> `hashlib.sha256(x)`

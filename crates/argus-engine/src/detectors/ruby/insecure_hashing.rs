@@ -1,4 +1,4 @@
-use super::super::common::weak_hash_message;
+use super::super::common::weak_hash_violation;
 use super::super::prelude::*;
 use crate::fix::replace_string_value;
 
@@ -7,6 +7,13 @@ detector! {
     /// Finds MD5 and SHA-1 digests: `Digest::MD5`, `Digest::SHA1`,
     /// `OpenSSL::Digest::MD5`, `OpenSSL::Digest::SHA1`, and
     /// `OpenSSL::Digest.new("MD5")` / `OpenSSL::Digest.digest("SHA1", ...)`.
+    ///
+    /// Only weak digests that protect something are reported: the hashed
+    /// data, the variable receiving the digest, the call it feeds (`sign`,
+    /// `verify`) or the enclosing function must name a password, token,
+    /// secret, key, session, PIN or similar. Digests used as cache keys,
+    /// ETags, nonces of fresh randomness or unnamed checksums are not
+    /// findings.
     ///
     /// ## Why is this bad?
     /// These algorithms are broken: collisions for MD5 and SHA-1 can be
@@ -72,7 +79,9 @@ fn check(call: Node<'_>, checker: &mut Checker<'_>) {
     };
     let receiver_name = receiver_name.trim_start_matches("::");
     if let Some(&(_, rule, display)) = CLASSES.iter().find(|(c, ..)| *c == receiver_name) {
-        let mut violation = Violation::new(rule, weak_hash_message(display));
+        let Some(mut violation) = weak_hash_violation(call, rule, display, checker) else {
+            return;
+        };
         if receiver.kind() == "scope_resolution"
             && let Some(name) = receiver.child_by_field_name("name")
         {
@@ -104,7 +113,9 @@ fn check(call: Node<'_>, checker: &mut Checker<'_>) {
     else {
         return;
     };
-    let mut violation = Violation::new(rule, weak_hash_message(display));
+    let Some(mut violation) = weak_hash_violation(call, rule, display, checker) else {
+        return;
+    };
     if let Some(edit) = replace_string_value(argument, text, "SHA256") {
         violation = violation.with_fix(Fix::new("Use SHA256", vec![edit]));
     }

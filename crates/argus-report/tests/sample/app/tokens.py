@@ -6,8 +6,8 @@ def token_digest(token: bytes) -> str:
     return hashlib.md5(token).hexdigest()
 
 
-def cache_key(payload: bytes) -> str:
-    return hashlib.sha1(payload).hexdigest()  # argus-ignore[python/insecure-hashing]: cache key only, not a security control
+def legacy_session_digest(session_id: bytes) -> str:
+    return hashlib.sha1(session_id).hexdigest()  # argus-ignore[python/insecure-hashing]: legacy v1 clients only, removed with API v1
 
 
 def checksum(payload: bytes) -> str:

@@ -1,5 +1,5 @@
 const crypto = require("crypto");
 
-module.exports = function etag(body) {
-  return crypto.createHash("sha1").update(body).digest("hex");
+module.exports = function resetTokenDigest(token) {
+  return crypto.createHash("sha1").update(token).digest("hex");
 };
