@@ -202,6 +202,28 @@ fn timed_out(settings: &Settings) -> FileOutcome {
     })
 }
 
+/// The first syntax error of a tree (an ERROR or MISSING node), found by
+/// descending only into subtrees that contain one.
+fn first_error(tree: &Tree) -> Option<Node<'_>> {
+    let mut node = tree.root_node();
+    if !node.has_error() {
+        return None;
+    }
+    'descend: loop {
+        if node.is_error() || node.is_missing() {
+            return Some(node);
+        }
+        let mut cursor = node.walk();
+        for child in node.children(&mut cursor) {
+            if child.has_error() {
+                node = child;
+                continue 'descend;
+            }
+        }
+        return Some(node);
+    }
+}
+
 /// YAML/JSON worth parsing as a possible CloudFormation template.
 fn may_be_template(text: &str) -> bool {
     text.contains("AWSTemplateFormatVersion") || text.contains("Resources")
@@ -280,14 +302,36 @@ impl Unit<'_> {
             report.syntax_errors = tree.root_node().has_error();
             return Ok(());
         }
+        let index = LineIndex::new(self.text);
+        if let Some(error) = first_error(&tree) {
+            report.syntax_errors = true;
+            let (line, col) = index.position(self.text, error.start_byte());
+            let place = self.describe_position(&index, error.start_byte(), line, col);
+            report.warnings.push(Warning {
+                path: path.to_string(),
+                message: format!(
+                    "syntax error at {place}; the rest of the file was analysed as far as it parses"
+                ),
+            });
+        }
         let registry = registry();
         let active = registry.active(Some(self.language), self.text, &|d| settings.wants(d));
+        // When the prefilter leaves no detector able to fire and no
+        // suppression comment can be malformed, the walk has nothing to do.
+        let any_node_check = active
+            .iter()
+            .enumerate()
+            .any(|(i, &on)| on && matches!(registry.detector(i).spec.check, Check::Node { .. }));
+        if !any_node_check
+            && memchr::memmem::find(self.text.as_bytes(), suppress::MARKER.as_bytes()).is_none()
+        {
+            return Ok(());
+        }
         let table = registry.dispatch_table(self.grammar);
         let flags = kind_flags(self.grammar);
         let mut semantic = SemanticModel::new(self.grammar);
         let mut comments: Vec<Node<'_>> = Vec::new();
         let mut pending: Vec<(Node<'_>, u16)> = Vec::new();
-        let mut first_error: Option<Node<'_>> = None;
 
         // The one walk: feed the semantic model, collect comments, queue the
         // nodes detectors asked for.
@@ -308,9 +352,6 @@ impl Unit<'_> {
                         .filter(|&&d| active[d as usize])
                         .map(|&d| (node, d)),
                 );
-            }
-            if first_error.is_none() && (node.is_error() || node.is_missing()) {
-                first_error = Some(node);
             }
             if cursor.goto_first_child() {
                 continue;
@@ -334,22 +375,7 @@ impl Unit<'_> {
         }
         let mut raw_findings = std::mem::take(&mut checker.findings);
 
-        let index = LineIndex::new(self.text);
         let suppressions = self.suppressions(&comments, &index, &mut raw_findings, settings);
-
-        if let Some(error) =
-            first_error.or_else(|| tree.root_node().has_error().then(|| tree.root_node()))
-        {
-            report.syntax_errors = true;
-            let (line, col) = index.position(self.text, error.start_byte());
-            let place = self.describe_position(&index, error.start_byte(), line, col);
-            report.warnings.push(Warning {
-                path: path.to_string(),
-                message: format!(
-                    "syntax error at {place}; the rest of the file was analysed as far as it parses"
-                ),
-            });
-        }
 
         for raw_finding in raw_findings {
             report
