@@ -45,6 +45,32 @@ pub fn fingerprint(input: FingerprintInput<'_>) -> String {
     format!("{VERSION}:{}", hex::encode(&digest[..16]))
 }
 
+/// The key of secret digests: `ARGUS_FINGERPRINT_KEY` when set (share it
+/// between CI and developers so baselines match, and keep it secret so a
+/// baseline cannot be used to test guesses), otherwise a fixed key.
+fn secret_key() -> &'static [u8] {
+    static KEY: std::sync::OnceLock<Vec<u8>> = std::sync::OnceLock::new();
+    KEY.get_or_init(|| {
+        std::env::var("ARGUS_FINGERPRINT_KEY")
+            .ok()
+            .filter(|k| !k.is_empty())
+            .map_or_else(
+                || b"argus secret fingerprint v1".to_vec(),
+                String::into_bytes,
+            )
+    })
+}
+
+/// A keyed digest (HMAC-SHA-256) of a secret's value: what fingerprints
+/// and baselines hold instead of the value.
+pub fn secret_digest(value: &str) -> String {
+    use hmac::{KeyInit, Mac};
+    let mut mac =
+        hmac::Hmac::<Sha256>::new_from_slice(secret_key()).expect("HMAC takes keys of any length");
+    mac.update(value.as_bytes());
+    hex::encode(&mac.finalize().into_bytes()[..16])
+}
+
 /// The id of the n-th finding with a fingerprint in one scan.
 pub fn finding_id(fingerprint: &str, occurrence: u32) -> String {
     let mut hasher = Sha256::new();

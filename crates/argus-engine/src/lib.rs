@@ -16,6 +16,7 @@ pub mod fingerprint;
 pub mod fix;
 pub mod lang;
 mod runner;
+pub mod secrets;
 pub mod semantic;
 pub mod severity;
 pub mod suppress;

@@ -94,6 +94,29 @@ pub fn parse_comment(comment: &str) -> Parsed {
     Parsed::Valid { ids, reason }
 }
 
+/// Comments of a file argus does not parse (configuration, text): from a
+/// comment opener (or the marker itself) before `argus-ignore` to the end
+/// of its line. Only lines mentioning the marker matter.
+pub fn text_comments(text: &str) -> Vec<std::ops::Range<usize>> {
+    const OPENERS: &[&str] = &["#", "//", "<!--", ";", "--", "/*", "%", "REM "];
+    let mut out = Vec::new();
+    for at in memchr::memmem::find_iter(text.as_bytes(), MARKER.as_bytes()) {
+        let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+        let line_end = text[at..].find('\n').map_or(text.len(), |i| at + i);
+        let before = &text[line_start..at];
+        let start = OPENERS
+            .iter()
+            .filter_map(|o| before.find(o))
+            .min()
+            .map_or(at, |i| line_start + i);
+        let range = start..line_end.max(start);
+        if out.last() != Some(&range) {
+            out.push(range);
+        }
+    }
+    out
+}
+
 /// The line a comment applies to: its own line when code precedes it there,
 /// otherwise the next line after it that holds code (so a suppression can
 /// sit above other comments, as linters' pragmas often do).
@@ -168,6 +191,15 @@ mod tests {
             ..s
         };
         assert!(!pinned.covers("python/insecure-hashing@v1.0", 4));
+    }
+
+    #[test]
+    fn finds_comments_in_plain_text() {
+        let text = "A=1 # argus-ignore[x/y]: fine\n# argus-ignore[x/y]: above\nB=2\n";
+        let comments = text_comments(text);
+        assert_eq!(comments.len(), 2);
+        assert_eq!(&text[comments[0].clone()], "# argus-ignore[x/y]: fine");
+        assert_eq!(&text[comments[1].clone()], "# argus-ignore[x/y]: above");
     }
 
     #[test]

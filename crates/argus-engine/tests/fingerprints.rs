@@ -77,3 +77,41 @@ fn holds_across_languages() {
         fingerprints("src/A.java", &java.replace("\"MD5\"", "\"SHA-1\""))
     );
 }
+
+const TOKEN: &str = "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";
+
+#[test]
+fn a_secret_keeps_its_fingerprint_wherever_it_moves() {
+    let env = format!("# service credentials\nGITHUB_TOKEN={TOKEN}\n");
+    let moved = format!("\n\n\n# moved further down\nOTHER=1\nCI_TOKEN={TOKEN}\n");
+    let in_code = format!("def client():\n    return Github(\"{TOKEN}\")\n");
+    let a = fingerprints("deploy/.env", &env);
+    assert_eq!(a, fingerprints("deploy/.env", &moved));
+    assert_eq!(a, fingerprints("app/github.py", &in_code));
+    let rotated = env.replace(TOKEN, "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");
+    assert_ne!(a, fingerprints("deploy/.env", &rotated));
+}
+
+#[test]
+fn suppressions_work_for_secrets_in_configuration() {
+    let settings = Settings {
+        analysis_type: AnalysisType::Security,
+        config: ScanConfig::default(),
+        parse_only: false,
+    };
+    let text = format!(
+        "# argus-ignore[secrets/github-personal-access-token]: revoked 2026-01-04, kept for the replay test\nGITHUB_TOKEN={TOKEN}\n"
+    );
+    let FileOutcome::Analysed(report) =
+        analyze_text(".env", classify(".env").unwrap(), &text, &settings)
+    else {
+        panic!()
+    };
+    assert_eq!(report.findings.len(), 1);
+    assert!(
+        report.findings[0]
+            .suppression
+            .as_ref()
+            .is_some_and(|s| s.reason.starts_with("revoked"))
+    );
+}

@@ -46,6 +46,9 @@ pub struct RawFinding {
     pub scope: String,
     /// The flagged code with whitespace and comments folded away.
     pub code: String,
+    /// For a secret, its value: fingerprinted through a keyed digest and
+    /// never shown.
+    pub secret: Option<String>,
 }
 
 /// The context of a check: the file, its semantic model, and where
@@ -77,6 +80,7 @@ impl<'a> Checker<'a> {
             violation,
             scope: enclosing_scopes(self.grammar, node, self.text),
             code: normalized_code(self.grammar, node, self.text),
+            secret: None,
         });
     }
 

@@ -57,7 +57,7 @@ pub fn registry() -> &'static Registry {
 impl Registry {
     fn build() -> Registry {
         let mut detectors = Vec::new();
-        for spec in SPECS {
+        for spec in SPECS.iter().chain(crate::secrets::detectors::ALL) {
             let languages: Vec<Option<Language>> = if spec.languages.is_empty() {
                 vec![None]
             } else {
@@ -117,6 +117,11 @@ impl Registry {
 
     pub fn detector(&self, index: usize) -> &Detector {
         &self.detectors[index]
+    }
+
+    /// The index of the detector a spec declares (for specs with one id).
+    pub fn index_of(&self, spec: &'static DetectorSpec) -> Option<usize> {
+        self.by_id.get(spec.ids.first()?).copied()
     }
 
     /// Looks a detector up by its id, with or without the version.

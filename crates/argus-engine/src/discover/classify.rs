@@ -168,7 +168,10 @@ pub fn is_test_file(file_name: &str, kind: FileKind) -> bool {
     };
     let language = match kind {
         FileKind::Source(language, _) => language,
-        FileKind::Notebook | FileKind::Data(_) | FileKind::Text => return false,
+        // Test data: `test_rsa.key`, `settings_test.yaml`.
+        FileKind::Notebook | FileKind::Data(_) | FileKind::Text => {
+            return stem.starts_with("test_") || stem.ends_with("_test");
+        }
     };
     match language {
         Language::Python => {

@@ -5,6 +5,28 @@ pub fn is_binary(bytes: &[u8]) -> bool {
     memchr::memchr(0, &bytes[..bytes.len().min(8192)]).is_some()
 }
 
+/// The printable ASCII runs of binary content (at least 6 characters), one
+/// per line: where a compiled class keeps its string constants.
+pub fn printable_strings(bytes: &[u8]) -> String {
+    let mut out = String::new();
+    let mut run_start: Option<usize> = None;
+    for (i, &b) in bytes.iter().chain(std::iter::once(&0)).enumerate() {
+        let printable = (0x20..0x7f).contains(&b) || b == b'\t';
+        match (printable, run_start) {
+            (true, None) => run_start = Some(i),
+            (false, Some(start)) => {
+                if i - start >= 6 {
+                    out.push_str(std::str::from_utf8(&bytes[start..i]).unwrap_or_default());
+                    out.push('\n');
+                }
+                run_start = None;
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
 /// Markers that code generators put in a file's header.
 const GENERATED_MARKERS: &[&str] = &[
     "Code generated",
@@ -58,6 +80,10 @@ mod tests {
         let normal = "function f() {\n  return 1;\n}\n".repeat(200);
         assert!(!looks_minified(&normal));
         assert!(is_binary(b"\x7fELF\0\0"));
+        assert_eq!(
+            printable_strings(b"\xca\xfe\x00\x0esecret=abc123\x01\x02ab\x00"),
+            "secret=abc123\n"
+        );
         assert!(!is_binary(b"plain"));
     }
 }

@@ -1,0 +1,119 @@
+//! The one walk of a file's tree: feed the semantic model, collect
+//! comments, queue the nodes detectors asked for; then run the detectors.
+
+use std::ops::Range;
+use std::sync::OnceLock;
+
+use tree_sitter::{Node, Tree};
+
+use super::{Settings, Unit};
+use crate::detectors::{Check, Checker, RawFinding, registry};
+use crate::lang::Grammar;
+use crate::semantic::SemanticModel;
+use crate::suppress;
+
+/// Per-grammar flags by node kind id: observed by the semantic model,
+/// comments.
+struct KindFlags {
+    observed: Vec<bool>,
+    comment: Vec<bool>,
+}
+
+fn kind_flags(grammar: Grammar) -> &'static KindFlags {
+    static FLAGS: OnceLock<Vec<KindFlags>> = OnceLock::new();
+    let all = FLAGS.get_or_init(|| {
+        Grammar::ALL
+            .iter()
+            .map(|&g| {
+                let language = g.ts_language();
+                let observed_kinds = SemanticModel::observed_kinds(g);
+                let names: Vec<Option<&str>> = (0..language.node_kind_count() as u16)
+                    .map(|id| language.node_kind_for_id(id))
+                    .collect();
+                KindFlags {
+                    observed: names
+                        .iter()
+                        .map(|n| n.is_some_and(|n| observed_kinds.contains(&n)))
+                        .collect(),
+                    comment: names
+                        .iter()
+                        .map(|n| n.is_some_and(|n| g.is_comment(n)))
+                        .collect(),
+                }
+            })
+            .collect()
+    });
+    &all[grammar.index()]
+}
+
+impl Unit<'_> {
+    /// Runs the node detectors; returns the byte ranges of the comments
+    /// (for suppressions).
+    pub(super) fn run_detectors(
+        &self,
+        tree: &Tree,
+        grammar: Grammar,
+        settings: &Settings,
+        raw_findings: &mut Vec<RawFinding>,
+    ) -> Vec<Range<usize>> {
+        let registry = registry();
+        let active = registry.active(self.language, self.text, &|d| settings.wants(d));
+        // When the prefilter leaves no detector able to fire and no
+        // suppression comment exists, the walk has nothing to do.
+        let any_node_check = active
+            .iter()
+            .enumerate()
+            .any(|(i, &on)| on && matches!(registry.detector(i).spec.check, Check::Node { .. }));
+        let has_suppression =
+            memchr::memmem::find(self.text.as_bytes(), suppress::MARKER.as_bytes()).is_some();
+        if !any_node_check && !has_suppression {
+            return Vec::new();
+        }
+        let table = registry.dispatch_table(grammar);
+        let flags = kind_flags(grammar);
+        let mut semantic = SemanticModel::new(grammar);
+        let mut comments: Vec<Range<usize>> = Vec::new();
+        let mut pending: Vec<(Node<'_>, u16)> = Vec::new();
+
+        let mut cursor = tree.walk();
+        'walk: loop {
+            let node = cursor.node();
+            let kind = node.kind_id() as usize;
+            if flags.observed.get(kind).copied().unwrap_or(false) {
+                semantic.observe(node, self.text);
+            }
+            if flags.comment.get(kind).copied().unwrap_or(false) {
+                comments.push(node.byte_range());
+            }
+            if let Some(detectors) = table.get(kind) {
+                pending.extend(
+                    detectors
+                        .iter()
+                        .filter(|&&d| active[d as usize])
+                        .map(|&d| (node, d)),
+                );
+            }
+            if cursor.goto_first_child() {
+                continue;
+            }
+            loop {
+                if cursor.goto_next_sibling() {
+                    break;
+                }
+                if !cursor.goto_parent() {
+                    break 'walk;
+                }
+            }
+        }
+
+        let mut checker = Checker::new(self.text, grammar, &semantic);
+        for (node, detector) in pending {
+            if let Check::Node { run, .. } = registry.detector(detector as usize).spec.check {
+                checker.current = detector as usize;
+                run(node, &mut checker);
+            }
+        }
+        raw_findings.append(&mut checker.findings);
+        comments
+    }
+}
