@@ -100,6 +100,11 @@ pub struct ScanArgs {
     #[arg(long)]
     pub no_progress: bool,
 
+    /// Only look for secrets (tokens, keys, passwords): a fast mode for
+    /// pre-commit hooks. Code detectors do not run.
+    #[arg(long, conflicts_with = "parse_only")]
+    pub secrets_only: bool,
+
     /// Benchmarking aid: discover and parse every file, run no detectors.
     #[arg(long, hide = true)]
     pub parse_only: bool,

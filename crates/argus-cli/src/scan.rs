@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use anyhow::{Context, Result};
+use argus_engine::analyze::Mode;
 use argus_engine::baseline::Baseline;
 use argus_engine::{ScanOptions, ScanRunner};
 use argus_model::{ScanReport, Severity};
@@ -23,7 +24,13 @@ pub fn run(args: ScanArgs) -> Result<ExitCode> {
         disable: args.disable.clone(),
         jobs: args.jobs,
         scan_name: args.scan_name.clone(),
-        parse_only: args.parse_only,
+        mode: if args.parse_only {
+            Mode::ParseOnly
+        } else if args.secrets_only {
+            Mode::SecretsOnly
+        } else {
+            Mode::Full
+        },
     };
     // Read the baseline first: a typo in its path should not cost a scan.
     let baseline = match &args.baseline {

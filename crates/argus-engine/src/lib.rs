@@ -22,5 +22,6 @@ pub mod severity;
 pub mod suppress;
 pub mod text;
 
+pub use analyze::Mode;
 pub use config::{CONFIG_FILE, Limits, ScanConfig};
 pub use runner::{Progress, ScanError, ScanOptions, ScanRunner};

@@ -10,7 +10,7 @@ use std::time::{Instant, SystemTime, UNIX_EPOCH};
 use argus_model::{AnalysisType, ScanReport, ScanSummary, SkipReason, SkippedFile};
 use rayon::prelude::*;
 
-use crate::analyze::{FileOutcome, Settings, analyze_bytes};
+use crate::analyze::{FileOutcome, Mode, Settings, analyze_bytes};
 use crate::config::{CONFIG_FILE, ConfigError, ScanConfig};
 use crate::detectors::registry;
 use crate::discover::archive::{self, ArchiveError, ArchiveLimits};
@@ -41,8 +41,8 @@ pub struct ScanOptions {
     pub jobs: usize,
     /// The name reports give the scan; defaults to the target's name.
     pub scan_name: Option<String>,
-    /// Parse files but run no detectors (to measure the pipeline's cost).
-    pub parse_only: bool,
+    /// Full analysis, secrets only, or parsing only (a benchmark baseline).
+    pub mode: Mode,
 }
 
 /// A scan that could not run at all.
@@ -144,7 +144,7 @@ impl ScanRunner {
         let settings = Settings {
             analysis_type,
             config,
-            parse_only: self.options.parse_only,
+            mode: self.options.mode,
         };
 
         if let Some(progress) = &self.progress {

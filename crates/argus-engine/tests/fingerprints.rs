@@ -10,7 +10,7 @@ fn fingerprints(path: &str, text: &str) -> Vec<String> {
     let settings = Settings {
         analysis_type: AnalysisType::Security,
         config: ScanConfig::default(),
-        parse_only: false,
+        mode: argus_engine::analyze::Mode::Full,
     };
     let kind = classify(path.rsplit('/').next().unwrap()).unwrap();
     match analyze_text(path, kind, text, &settings) {
@@ -97,7 +97,7 @@ fn suppressions_work_for_secrets_in_configuration() {
     let settings = Settings {
         analysis_type: AnalysisType::Security,
         config: ScanConfig::default(),
-        parse_only: false,
+        mode: argus_engine::analyze::Mode::Full,
     };
     let text = format!(
         "# argus-ignore[secrets/github-personal-access-token]: revoked 2026-01-04, kept for the replay test\nGITHUB_TOKEN={TOKEN}\n"

@@ -22,13 +22,25 @@ use crate::secrets;
 use crate::suppress::{self, Parsed, Suppression};
 use crate::text::{LineIndex, fold_whitespace};
 
+/// How much of the analysis runs.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Mode {
+    /// Detectors and secrets.
+    #[default]
+    Full,
+    /// Secrets only: no code detectors, and files are parsed only when a
+    /// credential needs its syntactic context (a docstring, a template).
+    SecretsOnly,
+    /// Parse every file and stop there (a benchmark baseline).
+    ParseOnly,
+}
+
 /// What the analysis of a file needs to know about the scan.
 #[derive(Debug, Clone)]
 pub struct Settings {
     pub analysis_type: AnalysisType,
     pub config: ScanConfig,
-    /// Parse every file and stop there (a benchmark baseline).
-    pub parse_only: bool,
+    pub mode: Mode,
 }
 
 impl Settings {
@@ -149,6 +161,11 @@ pub fn analyze_text(path: &str, kind: FileKind, raw: &str, settings: &Settings) 
         ),
         FileKind::Text => (Unit::text(analysed), None),
     };
+    // Secrets-only scans parse lazily, when a credential needs its context.
+    let (tree, lazy_grammar) = match settings.mode {
+        Mode::SecretsOnly if !matches!(kind, FileKind::Data(_)) => (None, tree),
+        _ => (tree, None),
+    };
     let tree = match tree {
         Some(grammar) => match parse(grammar, unit.text, settings.parse_budget()) {
             ParseOutcome::Parsed(tree) => Some(tree),
@@ -171,6 +188,7 @@ pub fn analyze_text(path: &str, kind: FileKind, raw: &str, settings: &Settings) 
     };
     let unit = Unit {
         profile: secrets_profile(path),
+        lazy_grammar,
         ..unit
     };
     unit.analyze(tree, path, raw, settings, &mut report);
@@ -228,6 +246,8 @@ pub(crate) struct Unit<'a> {
     pub notebook: Option<&'a Notebook>,
     /// How the secrets rules read the text.
     pub profile: secrets::Profile,
+    /// The grammar to parse with on demand when no tree was built.
+    pub lazy_grammar: Option<Grammar>,
 }
 
 impl<'a> Unit<'a> {
@@ -238,6 +258,7 @@ impl<'a> Unit<'a> {
             text,
             notebook: None,
             profile: secrets::Profile::default(),
+            lazy_grammar: None,
         }
     }
 
@@ -248,6 +269,7 @@ impl<'a> Unit<'a> {
             text,
             notebook: None,
             profile: secrets::Profile::default(),
+            lazy_grammar: None,
         }
     }
 
@@ -272,7 +294,7 @@ impl<'a> Unit<'a> {
                 ),
             });
         }
-        if settings.parse_only {
+        if settings.mode == Mode::ParseOnly {
             return;
         }
         let mut raw_findings = Vec::new();
@@ -333,6 +355,7 @@ impl<'a> Unit<'a> {
                 .index_of(spec)
                 .is_some_and(|i| settings.wants(registry.detector(i)))
         };
+        let mut lazy_tree: Option<Tree> = None;
         for hit in secrets::scan(self.text, path, self.profile, &wants) {
             let Some(detector) = registry.index_of(hit.detector) else {
                 continue;
@@ -341,13 +364,24 @@ impl<'a> Unit<'a> {
             // Credentials recognised by their names inside documentation in
             // code -- docstrings, doc comments, multi-line text templates --
             // are examples (`password: "secret"` in an EXAMPLES block).
-            if hit.in_documentation
-                || (hit.generic
-                    && tree.is_some_and(|t| {
-                        in_embedded_documentation(t, self.text, hit.range.clone())
-                    }))
-            {
+            if hit.in_documentation {
                 continue;
+            }
+            if hit.generic {
+                if tree.is_none() && lazy_tree.is_none() {
+                    lazy_tree = self.lazy_grammar.and_then(|grammar| {
+                        match parse(grammar, self.text, settings.parse_budget()) {
+                            ParseOutcome::Parsed(tree) => Some(tree),
+                            ParseOutcome::TimedOut => None,
+                        }
+                    });
+                }
+                let context = tree.or(lazy_tree.as_ref());
+                if context
+                    .is_some_and(|t| in_embedded_documentation(t, self.text, hit.range.clone()))
+                {
+                    continue;
+                }
             }
             raw_findings.push(RawFinding {
                 detector,

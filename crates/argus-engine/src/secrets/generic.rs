@@ -17,7 +17,7 @@ pub const PASSWORD_QUOTED: &str = r#"(?i)(?P<key>[a-z0-9_.\-]*(?:passw(?:or)?d|p
 pub const PASSWORD_CALL: &str = r#"(?i)\([ \t]*["'](?P<key>[a-z0-9_.\-]*(?:passw(?:or)?d|pwd|passphrase|passcode)[a-z0-9_.\-]*)["'][ \t]*,[ \t]*[bru]?["'`](?P<secret>[^"'`\r\n]{1,200})["'`]"#;
 
 /// `PASSWORD=...` in `.env`, `.properties`, INI and YAML: unquoted values.
-pub const PASSWORD_CONFIG: &str = r#"(?im)^[ \t]*(?:export[ \t]+)?(?P<key>[a-z0-9_.\-]*(?:passw(?:or)?d|pwd|passphrase|passcode)[a-z0-9_.\-]*)[ \t]*[:=][ \t]*(?P<secret>[^\s"'#;!&*|>][^\r\n#;]*?)[ \t]*\r?$"#;
+pub const PASSWORD_CONFIG: &str = r#"(?im)^[ \t]*(?:export[ \t]+)?(?P<key>[a-z0-9_.\-]*(?:passw(?:or)?d|pwd|passphrase|passcode)[a-z0-9_.\-]*)[ \t]*[:=][ \t]*(?P<secret>[^\s"'#;!&*|>][^\r\n]*?)[ \t]*(?:[ \t][#;][^\r\n]*)?\r?$"#;
 
 /// `<password>...</password>`
 pub const PASSWORD_XML: &str = r#"(?i)<(?P<key>[a-z0-9_:.\-]*passw(?:or)?d[a-z0-9_:.\-]*)>(?P<secret>[^<\s][^<\r\n]{0,199})</"#;
@@ -28,10 +28,10 @@ pub const PASSWORD_XML_ATTRIBUTE: &str = r#"(?i)key\s*=\s*"(?P<key>[^"]*passw(?:
 /// Random-looking values under secret-ish names.
 pub const SECRET_QUOTED: &str = r#"(?i)(?P<key>[a-z0-9_.\-]*(?:secret|token|api_?key|apikey|api-key|access_?key|auth_?key|private_?key|signing_?key|encryption_?key|master_?key)[a-z0-9_.\-]*)["'\]]?[ \t]*(?P<sep>=>|:=|=|:|\()[ \t]*[bru]?["'`](?P<secret>[^"'`\s]{16,200})["'`]"#;
 
-pub const SECRET_CONFIG: &str = r#"(?im)^[ \t]*(?:export[ \t]+)?(?P<key>[a-z0-9_.\-]*(?:secret|token|api_?key|apikey|api-key|access_?key|auth_?key|private_?key|signing_?key|encryption_?key|master_?key)[a-z0-9_.\-]*)[ \t]*[:=][ \t]*(?P<secret>[^\s"'#;!&*|>]{16,200})[ \t]*\r?$"#;
+pub const SECRET_CONFIG: &str = r#"(?im)^[ \t]*(?:export[ \t]+)?(?P<key>[a-z0-9_.\-]*(?:secret|token|api_?key|apikey|api-key|access_?key|auth_?key|private_?key|signing_?key|encryption_?key|master_?key)[a-z0-9_.\-]*)[ \t]*[:=][ \t]*(?P<secret>[^\s"'#;!&*|>][^\s]{15,199})[ \t]*(?:[ \t][#;][^\r\n]*)?\r?$"#;
 
 /// Usernames (reported only beside a password): quoted in code...
-pub const USERNAME_QUOTED: &str = r#"(?i)(?P<key>[a-z0-9_.\-]*(?:user(?:_?name)?|login|uid)[a-z0-9_.\-]*)["'\]]?[ \t]*(?:=>|:=|=|:)[ \t]*[bru]?["'`](?P<secret>[A-Za-z0-9_.@\-]{2,64})["'`]"#;
+pub const USERNAME_QUOTED: &str = r#"(?i)(?P<key>[a-z0-9_.\-]*(?:user(?:_?name)?|login|uid)[a-z0-9_.\-]*)["'\]]?[ \t]*(?:=>|:=|=|:|\s+value\s*=)[ \t]*[bru]?["'`](?P<secret>[A-Za-z0-9_.@\-]{2,64})["'`]"#;
 
 /// ... and as `USER=name` in configuration files.
 pub const USERNAME_CONFIG: &str = r#"(?im)^[ \t]*(?:export[ \t]+)?(?P<key>[a-z0-9_.\-]*(?:user(?:_?name)?|login|uid)[a-z0-9_.\-]*)[ \t]*[:=][ \t]*["']?(?P<secret>[A-Za-z0-9_.@\-]{2,64})["']?[ \t]*\r?$"#;

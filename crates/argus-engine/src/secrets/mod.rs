@@ -331,8 +331,10 @@ pub fn scan(
                 .trim_start_matches([' ', '\t']);
             let call_form = caps.name("sep").is_some_and(|s| s.as_str() == "(");
             let host = caps.name("host").map_or("", |h| h.as_str());
+            // `setPassword("...")` passes the password alone; in
+            // `UserPassword("gopher", "...")` the first argument is a name.
             let ok = !next.starts_with(':')
-                && (!call_form || generic::call_names_credential(key))
+                && (!call_form || (generic::call_names_credential(key) && next.starts_with(')')))
                 && !generic::placeholder_host(host)
                 && match generic {
                     Generic::ConnectionUrl => generic::connection_password_ok(

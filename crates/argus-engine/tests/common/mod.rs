@@ -42,7 +42,7 @@ pub fn settings() -> Settings {
             include_generated: true,
             ..ScanConfig::default()
         },
-        parse_only: false,
+        mode: argus_engine::analyze::Mode::Full,
     }
 }
 
