@@ -35,7 +35,7 @@ fn scans_the_examples() {
         .arg(examples())
         .assert()
         .success()
-        .stdout(predicate::str::contains("9 findings: 2 high, 7 medium"));
+        .stdout(predicate::str::contains("11 findings: 4 high, 7 medium"));
 }
 
 #[test]
@@ -118,13 +118,13 @@ fn writes_valid_sarif_to_a_file() {
         .arg(&out)
         .assert()
         .success()
-        .stderr(predicate::str::contains("9 findings"));
+        .stderr(predicate::str::contains("11 findings"));
     let log: Value = serde_json::from_str(&fs::read_to_string(&out).unwrap()).unwrap();
     let schema_path = repo_root().join("crates/argus-report/tests/schemas/sarif-schema-2.1.0.json");
     let schema: Value = serde_json::from_str(&fs::read_to_string(schema_path).unwrap()).unwrap();
     let validator = jsonschema::validator_for(&schema).unwrap();
     assert!(validator.is_valid(&log));
-    assert_eq!(log["runs"][0]["results"].as_array().unwrap().len(), 9);
+    assert_eq!(log["runs"][0]["results"].as_array().unwrap().len(), 11);
 }
 
 #[test]
