@@ -26,9 +26,25 @@ pub fn render(report: &ScanReport) -> String {
     serde_json::to_string_pretty(&document).expect("JSON values always serialize") + "\n"
 }
 
-/// One finding as the API's `Finding` structure.
+/// One finding as the API's `Finding` structure, as a local scan reports
+/// it: open, and dated at the end of the scan.
 pub fn api_finding(report: &ScanReport, finding: &Finding) -> Value {
-    let detector = report.detector(&finding.detector_id);
+    let mut value = finding_body(
+        &report.scan_name,
+        finding,
+        report.detector(&finding.detector_id),
+    );
+    value["id"] = json!(finding.id);
+    value["status"] = json!("Open");
+    value["createdAt"] = json!(report.finished_at);
+    value["updatedAt"] = json!(report.finished_at);
+    value
+}
+
+/// The members of a finding that do not depend on tracking (everything
+/// but `id`, `status`, `createdAt` and `updatedAt`), which the service
+/// stores and completes when it serves the finding.
+pub fn finding_body(scan_name: &str, finding: &Finding, detector: Option<&DetectorInfo>) -> Value {
     let file_name = finding
         .location
         .path
@@ -46,8 +62,6 @@ pub fn api_finding(report: &ScanReport, finding: &Finding) -> Value {
         file_path["cellNumber"] = json!(cell + 1);
     }
     let mut value = json!({
-        "id": finding.id,
-        "status": "Open",
         "severity": finding.severity.as_str(),
         "title": finding.detector_name,
         "description": description(finding, detector),
@@ -56,13 +70,11 @@ pub fn api_finding(report: &ScanReport, finding: &Finding) -> Value {
             argus_model::Category::Quality => "Quality",
         },
         "generatorId": "argus",
-        "createdAt": report.finished_at,
-        "updatedAt": report.finished_at,
         "detectorId": finding.detector_id,
         "detectorName": finding.detector_name,
         "ruleId": finding.rule_id,
         "detectorTags": detector.map(|d| d.tags.clone()).unwrap_or_default(),
-        "resource": {"id": report.scan_name, "subResourceId": finding.location.path},
+        "resource": {"id": scan_name, "subResourceId": finding.location.path},
         "vulnerability": {
             "id": finding.fingerprint,
             "referenceUrls": reference_urls(detector),

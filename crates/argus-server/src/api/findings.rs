@@ -1,0 +1,165 @@
+//! GetFindings and BatchGetFindings.
+
+use axum::body::Bytes;
+use axum::extract::{Path, RawQuery, State};
+use axum::{Extension, Json};
+use serde_json::{Value, json};
+
+use argus_store::{FindingFilter, StoredFinding};
+
+use super::seconds;
+use crate::error::ApiError;
+use crate::state::{Caller, SharedState};
+use crate::validate;
+
+/// A stored finding as the API's `Finding`.
+pub fn served(finding: &StoredFinding) -> Result<Value, ApiError> {
+    let mut value: Value = serde_json::from_str(&finding.body).map_err(|e| {
+        ApiError::internal(format!(
+            "finding {} has a corrupt body: {e}",
+            finding.finding_id
+        ))
+    })?;
+    value["id"] = json!(finding.finding_id);
+    value["status"] = json!(finding.status);
+    value["createdAt"] = json!(seconds(finding.created_at));
+    value["updatedAt"] = json!(seconds(finding.updated_at));
+    Ok(value)
+}
+
+/// GET /findings/{scanName}?status=&maxResults=&nextToken=
+pub async fn get_findings(
+    State(state): State<SharedState>,
+    Extension(caller): Extension<Caller>,
+    Path(scan_name): Path<String>,
+    RawQuery(query): RawQuery,
+) -> Result<Json<Value>, ApiError> {
+    validate::scan_name("scanName", &scan_name)?;
+    let pairs = validate::query_pairs(query.as_deref())?;
+    let limit = validate::max_results(
+        "maxResults",
+        validate::query_value(&pairs, "maxResults")?,
+        1000,
+        1000,
+    )?;
+    let status = match validate::query_value(&pairs, "status")? {
+        Some(s) => validate::one_of("status", s, &["Open", "Closed", "All"])?,
+        None => "All",
+    };
+    let filter = match status {
+        "Open" => FindingFilter::Open,
+        "Closed" => FindingFilter::Closed,
+        _ => FindingFilter::All,
+    };
+    let scope = format!("{}/GetFindings/{scan_name}/{status}", caller.account_id);
+    let after = match validate::query_value(&pairs, "nextToken")? {
+        Some(token) => state
+            .tokens
+            .open(&scope, token)?
+            .parse()
+            .map_err(|_| ApiError::field("nextToken", "is corrupt"))?,
+        None => 0,
+    };
+    if state
+        .store
+        .scan(&caller.account_id, &scan_name)
+        .await?
+        .is_none()
+    {
+        return Err(ApiError::scan_not_found(&scan_name));
+    }
+    let page = state
+        .store
+        .findings_page(&caller.account_id, &scan_name, filter, after, limit)
+        .await?;
+    let findings = page
+        .findings
+        .iter()
+        .map(served)
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut response = json!({"findings": findings});
+    if page.more
+        && let Some(last) = page.last_seq
+    {
+        response["nextToken"] = json!(state.tokens.issue(&scope, &last.to_string()));
+    }
+    Ok(Json(response))
+}
+
+/// POST /batchGetFindings
+pub async fn batch_get_findings(
+    State(state): State<SharedState>,
+    Extension(caller): Extension<Caller>,
+    body: Bytes,
+) -> Result<Json<Value>, ApiError> {
+    let request = validate::json_object(&body)?;
+    let identifiers = match request.get("findingIdentifiers") {
+        Some(Value::Array(items)) => items,
+        Some(_) => return Err(ApiError::field("findingIdentifiers", "must be a list")),
+        None => return Err(ApiError::field("findingIdentifiers", "is required")),
+    };
+    if identifiers.is_empty() || identifiers.len() > 25 {
+        return Err(ApiError::field(
+            "findingIdentifiers",
+            "must hold 1 to 25 identifiers",
+        ));
+    }
+    let mut findings = Vec::new();
+    let mut failed = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    for (i, item) in identifiers.iter().enumerate() {
+        let field = format!("findingIdentifiers[{i}]");
+        let object = item.as_object().ok_or_else(|| {
+            ApiError::field(&field, "must be an object with scanName and findingId")
+        })?;
+        let scan_name = validate::required_str(object, "scanName")
+            .map_err(|_| ApiError::field(&format!("{field}.scanName"), "is required"))?;
+        let finding_id = validate::required_str(object, "findingId")
+            .map_err(|_| ApiError::field(&format!("{field}.findingId"), "is required"))?;
+        let mut fail = |code: &str, message: String| {
+            failed.push(json!({"scanName": scan_name, "findingId": finding_id, "errorCode": code, "message": message}));
+        };
+        if !seen.insert((scan_name.to_string(), finding_id.to_string())) {
+            fail(
+                "DUPLICATE_IDENTIFIER",
+                "The identifier appears more than once in the request".into(),
+            );
+            continue;
+        }
+        if validate::scan_name("scanName", scan_name).is_err() {
+            fail(
+                "INVALID_SCAN_NAME",
+                format!("'{scan_name}' is not a valid scan name"),
+            );
+            continue;
+        }
+        if finding_id.is_empty() || finding_id.len() > 128 {
+            fail(
+                "INVALID_FINDING_ID",
+                format!("'{finding_id}' is not a valid finding id"),
+            );
+            continue;
+        }
+        match state
+            .store
+            .finding(&caller.account_id, scan_name, finding_id)
+            .await
+        {
+            Ok(Some(finding)) => match served(&finding) {
+                Ok(value) => findings.push(value),
+                Err(_) => fail("INTERNAL_ERROR", "The finding could not be read".into()),
+            },
+            Ok(None) => fail(
+                "ITEM_DOES_NOT_EXIST",
+                format!("Finding {finding_id} of scan {scan_name} does not exist"),
+            ),
+            Err(e) => {
+                tracing::error!(error = %e, "batch get finding");
+                fail("INTERNAL_ERROR", "The finding could not be read".into());
+            }
+        }
+    }
+    Ok(Json(
+        json!({"findings": findings, "failedFindings": failed}),
+    ))
+}

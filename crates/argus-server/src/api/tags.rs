@@ -1,0 +1,109 @@
+//! ListTagsForResource, TagResource, UntagResource.
+
+use axum::body::Bytes;
+use axum::extract::{Path, RawQuery, State};
+use axum::http::StatusCode;
+use axum::{Extension, Json};
+use serde_json::{Map, Value, json};
+
+use crate::error::ApiError;
+use crate::state::{Caller, SharedState};
+use crate::validate;
+
+/// The scan an ARN names, in the caller's account.
+async fn resolve(state: &SharedState, caller: &Caller, arn: &str) -> Result<String, ApiError> {
+    let (region, account, name) = validate::scan_arn("resourceArn", arn)?;
+    let not_found = || ApiError::NotFound {
+        message: format!("Resource {arn} not found"),
+        resource_id: arn.to_string(),
+        resource_type: "Scan",
+    };
+    // Another account's scans do not exist for this caller.
+    if region != state.config.region || account != caller.account_id {
+        return Err(not_found());
+    }
+    state
+        .store
+        .scan(&caller.account_id, &name)
+        .await?
+        .ok_or_else(not_found)?;
+    Ok(name)
+}
+
+/// GET /tags/{resourceArn}
+pub async fn list_tags(
+    State(state): State<SharedState>,
+    Extension(caller): Extension<Caller>,
+    Path(arn): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    let name = resolve(&state, &caller, &arn).await?;
+    let tags: Map<String, Value> = state
+        .store
+        .tags(&caller.account_id, &name)
+        .await?
+        .into_iter()
+        .map(|(k, v)| (k, Value::String(v)))
+        .collect();
+    Ok(Json(json!({"tags": tags})))
+}
+
+/// POST /tags/{resourceArn}
+pub async fn tag_resource(
+    State(state): State<SharedState>,
+    Extension(caller): Extension<Caller>,
+    Path(arn): Path<String>,
+    body: Bytes,
+) -> Result<StatusCode, ApiError> {
+    let request = validate::json_object(&body)?;
+    let tags = match request.get("tags") {
+        Some(value) => validate::tags("tags", value)?,
+        None => return Err(ApiError::field("tags", "is required")),
+    };
+    let name = resolve(&state, &caller, &arn).await?;
+    if let Err(limit) = state
+        .store
+        .put_tags(&caller.account_id, &name, &tags)
+        .await?
+    {
+        return Err(ApiError::field(
+            "tags",
+            format!("a scan carries at most {limit} tags"),
+        ));
+    }
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// DELETE /tags/{resourceArn}?tagKeys=..&tagKeys=..
+pub async fn untag_resource(
+    State(state): State<SharedState>,
+    Extension(caller): Extension<Caller>,
+    Path(arn): Path<String>,
+    RawQuery(query): RawQuery,
+) -> Result<StatusCode, ApiError> {
+    let pairs = validate::query_pairs(query.as_deref())?;
+    let keys: Vec<String> = pairs
+        .into_iter()
+        .filter(|(k, _)| k == "tagKeys")
+        .map(|(_, v)| v)
+        .collect();
+    if keys.is_empty() {
+        return Err(ApiError::field("tagKeys", "is required"));
+    }
+    if keys.len() > 200 {
+        return Err(ApiError::field("tagKeys", "holds more than 200 keys"));
+    }
+    for key in &keys {
+        if key.is_empty() || key.chars().count() > 128 {
+            return Err(ApiError::field(
+                "tagKeys",
+                format!("tag key '{key}' must be 1 to 128 characters"),
+            ));
+        }
+    }
+    let name = resolve(&state, &caller, &arn).await?;
+    state
+        .store
+        .delete_tags(&caller.account_id, &name, &keys)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -1,0 +1,227 @@
+//! SigV4 authentication of every API request, as a middleware: the body is
+//! read (bounded) so its hash can be checked, and the caller's identity is
+//! attached to the request for the handlers.
+
+use axum::body::{Body, to_bytes};
+use axum::extract::{MatchedPath, Request, State};
+use axum::http::HeaderMap;
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use time::OffsetDateTime;
+use time::macros::format_description;
+
+use crate::error::ApiError;
+use crate::sigv4::{self, SERVICE, SignatureError};
+use crate::state::{Caller, SharedState};
+use crate::throttle;
+
+/// Largest API request body (uploads go to their own endpoint).
+pub const MAX_API_BODY: usize = 1024 * 1024;
+/// Largest accepted difference between the client's clock and ours.
+const MAX_SKEW_SECONDS: i64 = 15 * 60;
+
+fn auth_error(kind: &'static str, message: impl Into<String>) -> ApiError {
+    ApiError::Authentication {
+        kind,
+        message: message.into(),
+    }
+}
+
+/// The middleware.
+pub async fn authenticate(
+    State(state): State<SharedState>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let (mut parts, body) = request.into_parts();
+    let bytes = match to_bytes(body, MAX_API_BODY).await {
+        Ok(bytes) => bytes,
+        Err(_) => {
+            return ApiError::TooLarge {
+                message: format!("The request body exceeds {MAX_API_BODY} bytes"),
+            }
+            .into_response();
+        }
+    };
+    let operation = parts
+        .extensions
+        .get::<MatchedPath>()
+        .map_or("Unknown", |path| {
+            throttle::operation(&parts.method, path.as_str())
+        });
+    let caller = match verify(&state, &parts.method, &parts.uri, &parts.headers, &bytes).await {
+        Ok(caller) => caller,
+        Err(error) => {
+            tracing::info!(operation, error = ?error_kind(&error), "request refused");
+            return error.into_response();
+        }
+    };
+    if let Err(error) = state.throttle.admit(&caller.account_id, operation) {
+        tracing::info!(operation, access_key_id = %caller.access_key_id, "request throttled");
+        return error.into_response();
+    }
+    let started = std::time::Instant::now();
+    let principal = caller.principal_arn.clone();
+    let access_key_id = caller.access_key_id.clone();
+    parts.extensions.insert(caller);
+    let response = next
+        .run(Request::from_parts(parts, Body::from(bytes)))
+        .await;
+    tracing::info!(
+        operation,
+        %principal,
+        %access_key_id,
+        status = response.status().as_u16(),
+        millis = started.elapsed().as_millis() as u64,
+        "request"
+    );
+    response
+}
+
+fn error_kind(error: &ApiError) -> &'static str {
+    match error {
+        ApiError::Authentication { kind, .. } => kind,
+        ApiError::TooLarge { .. } => "TooLarge",
+        _ => "Other",
+    }
+}
+
+async fn verify(
+    state: &SharedState,
+    method: &axum::http::Method,
+    uri: &axum::http::Uri,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Result<Caller, ApiError> {
+    let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
+    let Some(authorization) = header("authorization") else {
+        return Err(auth_error(
+            "MissingAuthenticationTokenException",
+            "Missing Authentication Token",
+        ));
+    };
+    let auth = sigv4::parse_authorization(authorization)
+        .map_err(|e| auth_error("IncompleteSignatureException", e.to_string()))?;
+    if auth.service != SERVICE {
+        return Err(auth_error(
+            "InvalidSignatureException",
+            format!("Credential should be scoped to correct service: '{SERVICE}'."),
+        ));
+    }
+    if auth.region != state.config.region {
+        return Err(auth_error(
+            "InvalidSignatureException",
+            format!(
+                "Credential should be scoped to a valid region, not '{}'. This server serves '{}'.",
+                auth.region, state.config.region
+            ),
+        ));
+    }
+    let amz_date = header("x-amz-date").ok_or_else(|| {
+        auth_error(
+            "IncompleteSignatureException",
+            "The X-Amz-Date header is required",
+        )
+    })?;
+    let signed_at = time::PrimitiveDateTime::parse(
+        amz_date,
+        format_description!("[year][month][day]T[hour][minute][second]Z"),
+    )
+    .map_err(|_| {
+        auth_error(
+            "IncompleteSignatureException",
+            format!("X-Amz-Date '{amz_date}' is not YYYYMMDDTHHMMSSZ"),
+        )
+    })?
+    .assume_utc();
+    if !amz_date.starts_with(&auth.date) {
+        return Err(auth_error(
+            "InvalidSignatureException",
+            "The credential scope date does not match X-Amz-Date",
+        ));
+    }
+    let now = OffsetDateTime::now_utc();
+    if (now - signed_at).whole_seconds().abs() > MAX_SKEW_SECONDS {
+        return Err(auth_error(
+            "InvalidSignatureException",
+            format!(
+                "Signature expired: {amz_date} is more than 15 minutes away from the server time {}",
+                now.unix_timestamp()
+            ),
+        ));
+    }
+    for required in ["host", "x-amz-date"] {
+        if !auth.signed_headers.iter().any(|h| h == required) {
+            return Err(auth_error(
+                "IncompleteSignatureException",
+                format!("The '{required}' header must be signed"),
+            ));
+        }
+    }
+    if header("x-amz-security-token").is_some() {
+        return Err(auth_error(
+            "UnrecognizedClientException",
+            "The security token included in the request is invalid.",
+        ));
+    }
+    let mut signed = Vec::with_capacity(auth.signed_headers.len());
+    for name in &auth.signed_headers {
+        let values: Vec<&str> = headers
+            .get_all(name.as_str())
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .collect();
+        if values.is_empty() {
+            return Err(auth_error(
+                "IncompleteSignatureException",
+                SignatureError::MissingHeader(format!(
+                    "signed header '{name}' is not in the request"
+                ))
+                .to_string(),
+            ));
+        }
+        signed.push((name.clone(), values.join(",")));
+    }
+    let key = state
+        .store
+        .access_key(&auth.access_key_id)
+        .await?
+        .ok_or_else(|| {
+            auth_error(
+                "UnrecognizedClientException",
+                "The security token included in the request is invalid.",
+            )
+        })?;
+    let canonical = sigv4::canonical_request(
+        method.as_str(),
+        uri.path(),
+        uri.query(),
+        &signed,
+        &sigv4::payload_hash(body),
+    );
+    let expected = sigv4::signature(&key.secret_access_key, amz_date, &auth.region, &canonical);
+    if !sigv4::signatures_match(&expected, &auth.signature) {
+        return Err(auth_error(
+            "InvalidSignatureException",
+            SignatureError::Mismatch.to_string(),
+        ));
+    }
+    Ok(Caller {
+        account_id: key.account_id,
+        principal_arn: key.principal_arn,
+        access_key_id: key.access_key_id,
+    })
+}
+
+/// Gives every response a request id; renders errors with it.
+pub async fn request_id(request: Request, next: Next) -> Response {
+    let id = uuid::Uuid::new_v4().to_string();
+    let mut response = next.run(request).await;
+    if let Some(error) = response.extensions_mut().remove::<ApiError>() {
+        return error.into_response_with(&id);
+    }
+    if let Ok(value) = axum::http::HeaderValue::from_str(&id) {
+        response.headers_mut().insert("x-amzn-RequestId", value);
+    }
+    response
+}

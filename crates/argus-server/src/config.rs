@@ -1,0 +1,90 @@
+//! How `argus serve` is configured. The CLI fills this from flags,
+//! environment variables and a configuration file.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use argus_store::ArtifactStoreConfig;
+
+pub use crate::throttle::Quotas;
+
+/// Everything the server needs to start.
+#[derive(Debug, Clone)]
+pub struct ServerConfig {
+    pub listen: SocketAddr,
+    /// Holds the SQLite database, artifacts and credentials by default.
+    pub data_dir: PathBuf,
+    /// `sqlite://...` or `postgres://...`; default `sqlite://<data_dir>/argus.db`.
+    pub database_url: Option<String>,
+    /// Default: a local directory under the data directory.
+    pub artifacts: Option<ArtifactStoreConfig>,
+    /// The region clients sign for and ARNs carry.
+    pub region: String,
+    /// The bootstrap account (12 digits); generated on first start if unset.
+    pub account_id: Option<String>,
+    /// The bootstrap access key; generated and printed once if unset.
+    pub root_access_key: Option<(String, String)>,
+    /// Base URL clients reach this server at (upload URLs point there);
+    /// default `http://<listen>`.
+    pub public_url: Option<String>,
+    /// Concurrent scans on this node; 0 runs no workers (API-only node).
+    pub workers: usize,
+    /// How long a worker's claim on a job lasts without renewal.
+    pub job_lease: Duration,
+    /// Attempts before a scan is given up as Failed.
+    pub max_attempts: i64,
+    /// Largest upload accepted.
+    pub upload_limit: u64,
+    /// How long an upload URL stays valid.
+    pub upload_url_ttl: Duration,
+    /// Requests per second per account and operation.
+    pub quotas: Quotas,
+    /// Pause before each scan (a testing aid to observe restarts mid-scan).
+    pub scan_delay: Duration,
+}
+
+impl ServerConfig {
+    /// Defaults for a data directory.
+    pub fn new(data_dir: PathBuf) -> ServerConfig {
+        ServerConfig {
+            listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            data_dir,
+            database_url: None,
+            artifacts: None,
+            region: "us-east-1".into(),
+            account_id: None,
+            root_access_key: None,
+            public_url: None,
+            workers: std::thread::available_parallelism()
+                .map_or(2, |n| n.get())
+                .min(4),
+            job_lease: Duration::from_secs(60),
+            max_attempts: 3,
+            upload_limit: 5 * 1024 * 1024 * 1024,
+            upload_url_ttl: Duration::from_secs(15 * 60),
+            quotas: Quotas::default(),
+            scan_delay: Duration::ZERO,
+        }
+    }
+
+    pub fn database_url(&self) -> String {
+        self.database_url
+            .clone()
+            .unwrap_or_else(|| format!("sqlite://{}", self.data_dir.join("argus.db").display()))
+    }
+
+    pub fn artifact_store(&self) -> ArtifactStoreConfig {
+        self.artifacts
+            .clone()
+            .unwrap_or_else(|| ArtifactStoreConfig::Local(self.data_dir.join("artifacts")))
+    }
+
+    pub fn public_url(&self, bound: SocketAddr) -> String {
+        self.public_url
+            .clone()
+            .unwrap_or_else(|| format!("http://{bound}"))
+            .trim_end_matches('/')
+            .to_string()
+    }
+}

@@ -1,0 +1,175 @@
+//! `argus serve`: the CodeGuru Security API on top of the argus engine.
+//!
+//! Clients (the AWS CLI, boto3, `argus remote`) sign requests with SigV4;
+//! code is uploaded to a pre-signed URL; CreateScan queues a durable job
+//! that workers run with the same engine as `argus scan`; findings are
+//! tracked across the runs of a scan and feed the account metrics.
+//!
+//! This crate serves HTTP and schedules work; persistence is argus-store's,
+//! analysis argus-engine's.
+
+mod api;
+mod auth;
+mod bootstrap;
+mod config;
+mod error;
+mod metrics;
+pub mod sigv4;
+mod state;
+mod throttle;
+mod token;
+mod tracking;
+mod validate;
+mod worker;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use argus_store::{ArtifactStore, Store};
+use tokio::net::TcpListener;
+use tokio::sync::{Notify, watch};
+
+pub use bootstrap::{Bootstrap, RootCredentials};
+pub use config::{Quotas, ServerConfig};
+
+use crate::state::AppState;
+use crate::token::Tokens;
+
+/// Why the server could not start or stopped.
+#[derive(Debug, thiserror::Error)]
+pub enum ServeError {
+    #[error("{0}")]
+    Store(#[from] argus_store::StoreError),
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        addr: SocketAddr,
+        source: std::io::Error,
+    },
+    #[error("{0}")]
+    Io(#[from] std::io::Error),
+    #[error("{0}")]
+    Config(String),
+}
+
+/// A started server: its address and the bootstrap outcome.
+pub struct Running {
+    pub local_addr: SocketAddr,
+    pub bootstrap: Bootstrap,
+    shutdown: watch::Sender<bool>,
+    server: tokio::task::JoinHandle<std::io::Result<()>>,
+    workers: Vec<tokio::task::JoinHandle<()>>,
+    store: Store,
+}
+
+impl Running {
+    /// Stops accepting requests, lets workers finish their current step and
+    /// waits for everything to end.
+    pub async fn shutdown(self) -> Result<(), ServeError> {
+        let _ = self.shutdown.send(true);
+        self.server
+            .await
+            .map_err(|e| ServeError::Config(e.to_string()))??;
+        for worker in self.workers {
+            let _ = worker.await;
+        }
+        self.store.close().await;
+        Ok(())
+    }
+
+    /// Runs until SIGINT or SIGTERM, then shuts down.
+    pub async fn until_signal(self) -> Result<(), ServeError> {
+        wait_for_signal().await;
+        tracing::info!("shutting down");
+        self.shutdown().await
+    }
+}
+
+async fn wait_for_signal() {
+    let ctrl_c = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+            .expect("signal handler");
+        tokio::select! {
+            _ = ctrl_c => {}
+            _ = term.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = ctrl_c.await;
+    }
+}
+
+/// Opens the store, bootstraps the account and key, binds, and starts the
+/// API and the workers.
+pub async fn start(config: ServerConfig) -> Result<Running, ServeError> {
+    create_private_dir(&config.data_dir).map_err(|e| {
+        ServeError::Config(format!(
+            "cannot create data directory {}: {e}",
+            config.data_dir.display()
+        ))
+    })?;
+    let artifacts = ArtifactStore::open(&config.artifact_store())?;
+    let store = Store::open(&config.database_url(), artifacts).await?;
+    let bootstrap = bootstrap::run(&store, &config).await?;
+    let token_key = hex::decode(store.setting("token_key", random_hex).await?).unwrap_or_default();
+    let upload_key =
+        hex::decode(store.setting("upload_key", random_hex).await?).unwrap_or_default();
+    let listener = TcpListener::bind(config.listen)
+        .await
+        .map_err(|source| ServeError::Bind {
+            addr: config.listen,
+            source,
+        })?;
+    let local_addr = listener.local_addr()?;
+    let state = Arc::new(AppState {
+        store: store.clone(),
+        public_url: config.public_url(local_addr),
+        tokens: Tokens::new(&token_key),
+        throttle: throttle::Throttle::new(config.quotas),
+        upload_key,
+        jobs_ready: Notify::new(),
+        config,
+    });
+    let (shutdown, shutdown_rx) = watch::channel(false);
+    let workers = worker::spawn(state.clone(), state.config.workers, shutdown_rx.clone());
+    let app = api::router(state.clone());
+    let mut graceful = shutdown_rx;
+    let server = tokio::spawn(async move {
+        axum::serve(listener, app)
+            .with_graceful_shutdown(async move {
+                let _ = graceful.wait_for(|stop| *stop).await;
+            })
+            .await
+    });
+    tracing::info!(%local_addr, "argus serve listening");
+    Ok(Running {
+        local_addr,
+        bootstrap,
+        shutdown,
+        server,
+        workers,
+        store,
+    })
+}
+
+/// Creates the data directory readable only by its owner: it holds the
+/// database (with access keys) and uploaded code.
+fn create_private_dir(dir: &std::path::Path) -> std::io::Result<()> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        builder.mode(0o700);
+    }
+    builder.create(dir)
+}
+
+/// 32 random bytes, hex.
+pub(crate) fn random_hex() -> String {
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes).expect("the OS provides randomness");
+    hex::encode(bytes)
+}
