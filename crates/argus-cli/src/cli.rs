@@ -33,6 +33,207 @@ pub enum Command {
     /// List the detectors or show one.
     #[command(subcommand)]
     Detectors(DetectorsCommand),
+    /// Run the scan service: the CodeGuru Security API for the AWS CLI,
+    /// the SDKs and `argus remote`.
+    ///
+    /// With no settings it keeps everything in a data directory (SQLite and
+    /// uploaded code), listens on 127.0.0.1:8080 and, on first start,
+    /// creates and prints a root access key (saved owner-only in
+    /// DATA_DIR/root-credentials). Flags override environment variables,
+    /// which override the [server] table of --config.
+    ///
+    /// Example:
+    ///   ARGUS_ROOT_ACCESS_KEY_ID=AKIDEXAMPLE ARGUS_ROOT_SECRET_ACCESS_KEY=... \
+    ///     argus serve --listen 127.0.0.1:8080 --data-dir ./data
+    ///   aws codeguru-security list-scans --endpoint-url http://127.0.0.1:8080
+    #[command(verbatim_doc_comment)]
+    Serve(Box<ServeArgs>),
+    /// Scan code with an `argus serve` service.
+    #[command(subcommand)]
+    Remote(RemoteCommand),
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address and port to listen on.
+    #[arg(long, env = "ARGUS_LISTEN", value_name = "ADDR:PORT")]
+    pub listen: Option<std::net::SocketAddr>,
+
+    /// Where the SQLite database, uploaded code and generated credentials
+    /// live [default: $XDG_DATA_HOME/argus or ~/.local/share/argus].
+    #[arg(long, env = "ARGUS_DATA_DIR", value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+
+    /// Database: sqlite://FILE or postgres://USER@HOST/DB [default: SQLite
+    /// in the data directory].
+    #[arg(long, env = "ARGUS_DATABASE_URL", value_name = "URL")]
+    pub database_url: Option<String>,
+
+    /// Keep uploaded code in this S3 bucket instead of the data directory
+    /// (credentials from ARGUS_S3_ACCESS_KEY_ID / ARGUS_S3_SECRET_ACCESS_KEY).
+    #[arg(long, env = "ARGUS_S3_BUCKET", value_name = "BUCKET")]
+    pub s3_bucket: Option<String>,
+
+    /// Endpoint of an S3-compatible store [default: AWS S3].
+    #[arg(
+        long,
+        env = "ARGUS_S3_ENDPOINT",
+        value_name = "URL",
+        requires = "s3_bucket"
+    )]
+    pub s3_endpoint: Option<String>,
+
+    /// Region of the bucket [default: --region].
+    #[arg(
+        long,
+        env = "ARGUS_S3_REGION",
+        value_name = "REGION",
+        requires = "s3_bucket"
+    )]
+    pub s3_region: Option<String>,
+
+    #[arg(
+        long,
+        env = "ARGUS_S3_ACCESS_KEY_ID",
+        hide = true,
+        hide_env_values = true
+    )]
+    pub s3_access_key_id: Option<String>,
+
+    #[arg(
+        long,
+        env = "ARGUS_S3_SECRET_ACCESS_KEY",
+        hide = true,
+        hide_env_values = true
+    )]
+    pub s3_secret_access_key: Option<String>,
+
+    /// The region clients sign requests for [default: us-east-1].
+    #[arg(long, env = "ARGUS_REGION", value_name = "REGION")]
+    pub region: Option<String>,
+
+    /// The account (12 digits) of the root key [default: generated once].
+    #[arg(long, env = "ARGUS_ACCOUNT_ID", value_name = "ID")]
+    pub account_id: Option<String>,
+
+    /// Root access key id to install instead of generating one.
+    #[arg(
+        long,
+        env = "ARGUS_ROOT_ACCESS_KEY_ID",
+        hide = true,
+        hide_env_values = true
+    )]
+    pub root_access_key_id: Option<String>,
+
+    /// Its secret (environment only: never put secrets on a command line).
+    #[arg(
+        long,
+        env = "ARGUS_ROOT_SECRET_ACCESS_KEY",
+        hide = true,
+        hide_env_values = true
+    )]
+    pub root_secret_access_key: Option<String>,
+
+    /// The URL clients reach this server at; upload URLs point there
+    /// [default: http://LISTEN].
+    #[arg(long, env = "ARGUS_PUBLIC_URL", value_name = "URL")]
+    pub public_url: Option<String>,
+
+    /// Scans run at once on this node; 0 serves the API only
+    /// [default: cores, at most 4].
+    #[arg(long, env = "ARGUS_WORKERS", value_name = "N")]
+    pub workers: Option<usize>,
+
+    /// Requests per second per account and operation; 0 for no limit
+    /// [default: 10].
+    #[arg(long, env = "ARGUS_REQUESTS_PER_SECOND", value_name = "N")]
+    pub requests_per_second: Option<f64>,
+
+    /// The same for CreateUploadUrl and CreateScan [default: 2].
+    #[arg(long, env = "ARGUS_CREATE_REQUESTS_PER_SECOND", value_name = "N")]
+    pub create_requests_per_second: Option<f64>,
+
+    /// Largest upload accepted, in bytes [default: 5 GiB].
+    #[arg(long, env = "ARGUS_MAX_UPLOAD_BYTES", value_name = "BYTES")]
+    pub max_upload_bytes: Option<u64>,
+
+    /// Read settings from the [server] table of this TOML file.
+    #[arg(long, env = "ARGUS_CONFIG", value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// Log as JSON lines (level and filters from ARGUS_LOG, e.g. `debug`).
+    #[arg(long)]
+    pub log_format_json: bool,
+
+    /// Testing aid: wait this long before each scan.
+    #[arg(long, hide = true)]
+    pub debug_scan_delay_ms: Option<u64>,
+
+    /// Testing aid: how long a worker's claim on a job lasts.
+    #[arg(long, hide = true)]
+    pub debug_job_lease_seconds: Option<u64>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RemoteCommand {
+    /// Zip a directory, upload it, scan it under NAME and wait for the
+    /// findings; report them as `argus scan` does.
+    ///
+    /// Credentials and region come from the usual AWS settings
+    /// (AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY / AWS_REGION, or
+    /// AWS_PROFILE and ~/.aws). Exit status: 0 when nothing at or above
+    /// --fail-on-severity is open, 1 when something is, 2 on errors.
+    Scan(RemoteScanArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct RemoteScanArgs {
+    /// The scan name: findings are tracked across runs with the same name.
+    pub scan_name: String,
+
+    /// The directory (or .zip) to scan.
+    #[arg(default_value = ".")]
+    pub path: PathBuf,
+
+    /// The service [env: ARGUS_ENDPOINT_URL, else AWS_ENDPOINT_URL].
+    #[arg(long, value_name = "URL")]
+    pub endpoint_url: Option<String>,
+
+    /// `Security` or `All` (adds code quality findings).
+    #[arg(long, value_enum, value_name = "TYPE")]
+    pub analysis_type: Option<AnalysisTypeArg>,
+
+    /// Exit with status 1 when an open finding is at or above LEVEL.
+    #[arg(long, value_enum, value_name = "LEVEL")]
+    pub fail_on_severity: Option<SeverityArg>,
+
+    /// Output format.
+    #[arg(short, long, value_enum, default_value_t = FormatArg::Text)]
+    pub format: FormatArg,
+
+    /// Write the report to FILE instead of standard output.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Tag the scan (repeatable): KEY=VALUE.
+    #[arg(long, value_name = "KEY=VALUE")]
+    pub tag: Vec<String>,
+
+    /// Give up waiting after this many seconds (the scan goes on).
+    #[arg(long, value_name = "SECONDS", default_value_t = 3600)]
+    pub timeout: u64,
+
+    /// When to colour text output.
+    #[arg(long, value_enum, default_value_t = ColorArg::Auto)]
+    pub color: ColorArg,
+
+    /// Never show progress.
+    #[arg(long)]
+    pub no_progress: bool,
+
+    /// Show every finding detail in text output.
+    #[arg(short, long)]
+    pub verbose: bool,
 }
 
 #[derive(Debug, Args)]

@@ -7,7 +7,9 @@
 mod cli;
 mod detectors;
 mod progress;
+mod remote;
 mod scan;
+mod serve;
 
 use std::process::ExitCode;
 
@@ -20,6 +22,8 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Scan(args) => scan::run(args),
         Command::Detectors(command) => detectors::run(command),
+        Command::Serve(args) => serve::run(*args),
+        Command::Remote(command) => remote::run(command),
     };
     match result {
         Ok(code) => code,

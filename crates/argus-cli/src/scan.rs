@@ -52,26 +52,47 @@ pub fn run(args: ScanArgs) -> Result<ExitCode> {
         baseline.apply(&mut report);
     }
 
-    let format: Format = args.format.into();
-    let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
-    let color = match args.color {
+    write_report(
+        &report,
+        args.format.into(),
+        args.output.as_deref(),
+        args.color,
+        args.verbose,
+    )?;
+
+    let threshold: Option<Severity> = args
+        .fail_on_severity
+        .map(Into::into)
+        .or(config.fail_on_severity);
+    let failed = threshold.is_some_and(|t| report.worst_severity().is_some_and(|worst| worst >= t));
+    Ok(if failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// Renders the report in `format` to `output` (atomically) or standard
+/// output.
+pub fn write_report(
+    report: &ScanReport,
+    format: Format,
+    output: Option<&Path>,
+    color: ColorArg,
+    verbose: bool,
+) -> Result<()> {
+    let to_terminal = output.is_none() && std::io::stdout().is_terminal();
+    let color = match color {
         ColorArg::Always => true,
         ColorArg::Never => false,
         ColorArg::Auto => to_terminal && std::env::var_os("NO_COLOR").is_none(),
     };
-    let rendered = argus_report::render(
-        &report,
-        format,
-        &TextOptions {
-            color,
-            verbose: args.verbose,
-        },
-    );
-    match &args.output {
+    let rendered = argus_report::render(report, format, &TextOptions { color, verbose });
+    match output {
         Some(path) => {
             write_atomically(path, rendered.as_bytes())
                 .with_context(|| format!("cannot write {}", path.display()))?;
-            eprintln!("{}", one_line_summary(&report, path));
+            eprintln!("{}", one_line_summary(report, path));
         }
         None => {
             let mut stdout = std::io::stdout().lock();
@@ -85,17 +106,7 @@ pub fn run(args: ScanArgs) -> Result<ExitCode> {
             }
         }
     }
-
-    let threshold: Option<Severity> = args
-        .fail_on_severity
-        .map(Into::into)
-        .or(config.fail_on_severity);
-    let failed = threshold.is_some_and(|t| report.worst_severity().is_some_and(|worst| worst >= t));
-    Ok(if failed {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
-    })
+    Ok(())
 }
 
 fn one_line_summary(report: &ScanReport, path: &Path) -> String {
