@@ -71,7 +71,11 @@ pub async fn authenticate(
         operation,
         %principal,
         %access_key_id,
-        status = response.status().as_u16(),
+        status = response
+            .extensions()
+            .get::<ApiError>()
+            .map_or(response.status(), ApiError::status)
+            .as_u16(),
         millis = started.elapsed().as_millis() as u64,
         "request"
     );

@@ -150,6 +150,11 @@ impl ApiError {
         }
     }
 
+    /// The HTTP status this error is answered with.
+    pub fn status(&self) -> StatusCode {
+        self.parts("").0
+    }
+
     /// The response for this error under a request id.
     pub fn into_response_with(self, request_id: &str) -> Response {
         if let ApiError::Internal { detail } = &self {

@@ -154,16 +154,25 @@ pub async fn start(config: ServerConfig) -> Result<Running, ServeError> {
     })
 }
 
-/// Creates the data directory readable only by its owner: it holds the
-/// database (with access keys) and uploaded code.
+/// Creates the data directory, or tightens an existing one, so that only
+/// its owner can enter it: it holds the database (with access keys) and
+/// uploaded code.
 fn create_private_dir(dir: &std::path::Path) -> std::io::Result<()> {
     let mut builder = std::fs::DirBuilder::new();
     builder.recursive(true);
     #[cfg(unix)]
     {
-        use std::os::unix::fs::DirBuilderExt;
+        use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
         builder.mode(0o700);
+        builder.create(dir)?;
+        let mode = std::fs::metadata(dir)?.permissions().mode();
+        if mode & 0o077 != 0 {
+            tracing::info!(dir = %dir.display(), "making the data directory private (mode 0700)");
+            std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))?;
+        }
+        Ok(())
     }
+    #[cfg(not(unix))]
     builder.create(dir)
 }
 

@@ -185,9 +185,9 @@ async fn run_scan(state: &SharedState, job: &LeasedJob) -> Result<ScanReport, Fa
     });
     match handle.await {
         Ok(Ok(report)) => Ok(report),
-        Ok(Err(ScanError::Archive { source, .. })) => {
-            Err(Failure::Permanent(format!("The uploaded code {source}")))
-        }
+        Ok(Err(ScanError::Archive { source, .. })) => Err(Failure::Permanent(format!(
+            "The uploaded code was refused: {source}"
+        ))),
         Ok(Err(e)) => Err(Failure::Permanent(format!("The scan failed: {e}"))),
         Err(e) => {
             tracing::error!(error = %e, "the engine panicked");

@@ -3,7 +3,7 @@
 //! lease that expires (a crashed or killed worker) makes the job available
 //! again; a job that keeps failing ends its run as Failed.
 
-use sqlx::{Acquire, Row};
+use sqlx::Row;
 
 use crate::findings::{StoredFinding, TrackingPlan, apply_plan, load_findings};
 use crate::scans::Run;
@@ -43,8 +43,7 @@ impl Store {
                  ORDER BY created_at LIMIT 1"
             }
         };
-        let mut conn = self.pool.acquire().await?;
-        let mut tx = conn.begin().await?;
+        let mut tx = self.write_tx().await?;
         let Some(row) = sqlx::query(pick).bind(now).fetch_optional(&mut *tx).await? else {
             return Ok(None);
         };
@@ -111,8 +110,7 @@ impl Store {
         summary: &str,
         plan: impl FnOnce(&[StoredFinding]) -> TrackingPlan,
     ) -> Result<JobOutcome, StoreError> {
-        let mut conn = self.pool.acquire().await?;
-        let mut tx = conn.begin().await?;
+        let mut tx = self.write_tx().await?;
         let run = sqlx::query(
             "SELECT r.account_id, r.scan_name FROM runs r JOIN jobs j ON j.run_id = r.run_id \
                                WHERE r.run_id = $1 AND j.lease_owner = $2 AND j.state = 'running'",
@@ -163,8 +161,7 @@ impl Store {
 
     /// Ends a run as Failed with a reason (and its job as done).
     pub async fn fail_run(&self, run_id: &str, message: &str) -> Result<(), StoreError> {
-        let mut conn = self.pool.acquire().await?;
-        let mut tx = conn.begin().await?;
+        let mut tx = self.write_tx().await?;
         let now = now_millis();
         sqlx::query("UPDATE runs SET state = 'Failed', error_message = $1, updated_at = $2 WHERE run_id = $3")
             .bind(message)

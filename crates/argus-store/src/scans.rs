@@ -1,7 +1,7 @@
 //! Artifacts, scans, runs and tags.
 
+use sqlx::Row;
 use sqlx::any::AnyRow;
-use sqlx::{Acquire, Row};
 
 use crate::{Store, StoreError, now_millis};
 
@@ -192,8 +192,7 @@ impl Store {
     }
 
     async fn try_create_run(&self, request: &CreateRun) -> Result<CreateRunOutcome, StoreError> {
-        let mut conn = self.pool.acquire().await?;
-        let mut tx = conn.begin().await?;
+        let mut tx = self.write_tx().await?;
         let existing = sqlx::query(sqlx::AssertSqlSafe(format!(
             "SELECT {RUN_COLUMNS}, request_digest FROM runs WHERE account_id = $1 AND client_token = $2"
         )))
@@ -390,8 +389,7 @@ impl Store {
         scan_name: &str,
         tags: &[(String, String)],
     ) -> Result<Result<(), usize>, StoreError> {
-        let mut conn = self.pool.acquire().await?;
-        let mut tx = conn.begin().await?;
+        let mut tx = self.write_tx().await?;
         let existing: Vec<String> =
             sqlx::query("SELECT tag_key FROM scan_tags WHERE account_id = $1 AND scan_name = $2")
                 .bind(account_id)

@@ -71,6 +71,8 @@ pub async fn list_findings_metrics(
             .map_err(|_| ApiError::field("nextToken", "is corrupt"))?,
         None => start,
     };
+    // Days that have not begun have no metrics yet.
+    let end = end.min(day_start(now_millis()));
     let last = (first + (limit - 1) * DAY_MS).min(end);
     let periods = state
         .store

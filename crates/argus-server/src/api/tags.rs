@@ -11,15 +11,28 @@ use crate::state::{Caller, SharedState};
 use crate::validate;
 
 /// The scan an ARN names, in the caller's account.
-async fn resolve(state: &SharedState, caller: &Caller, arn: &str) -> Result<String, ApiError> {
+async fn resolve(
+    state: &SharedState,
+    caller: &Caller,
+    arn: &str,
+    action: &str,
+) -> Result<String, ApiError> {
     let (region, account, name) = validate::scan_arn("resourceArn", arn)?;
     let not_found = || ApiError::NotFound {
         message: format!("Resource {arn} not found"),
         resource_id: arn.to_string(),
         resource_type: "Scan",
     };
-    // Another account's scans do not exist for this caller.
-    if region != state.config.region || account != caller.account_id {
+    // No cross-account access, answered as IAM answers it.
+    if account != caller.account_id {
+        return Err(ApiError::AccessDenied {
+            message: format!(
+                "User: {} is not authorized to perform: codeguru-security:{action} on resource: {arn}",
+                caller.principal_arn
+            ),
+        });
+    }
+    if region != state.config.region {
         return Err(not_found());
     }
     state
@@ -36,7 +49,7 @@ pub async fn list_tags(
     Extension(caller): Extension<Caller>,
     Path(arn): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
-    let name = resolve(&state, &caller, &arn).await?;
+    let name = resolve(&state, &caller, &arn, "ListTagsForResource").await?;
     let tags: Map<String, Value> = state
         .store
         .tags(&caller.account_id, &name)
@@ -59,7 +72,7 @@ pub async fn tag_resource(
         Some(value) => validate::tags("tags", value)?,
         None => return Err(ApiError::field("tags", "is required")),
     };
-    let name = resolve(&state, &caller, &arn).await?;
+    let name = resolve(&state, &caller, &arn, "TagResource").await?;
     if let Err(limit) = state
         .store
         .put_tags(&caller.account_id, &name, &tags)
@@ -100,7 +113,7 @@ pub async fn untag_resource(
             ));
         }
     }
-    let name = resolve(&state, &caller, &arn).await?;
+    let name = resolve(&state, &caller, &arn, "UntagResource").await?;
     state
         .store
         .delete_tags(&caller.account_id, &name, &keys)
