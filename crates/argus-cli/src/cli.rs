@@ -16,6 +16,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
     name = "argus",
     version,
     propagate_version = true,
+    args_override_self = true,
     max_term_width = 100
 )]
 pub struct Cli {
