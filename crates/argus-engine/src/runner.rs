@@ -103,6 +103,7 @@ impl ScanRunner {
 
         let mut skipped: Vec<SkippedFile> = Vec::new();
         let mut _extracted: Option<tempfile::TempDir> = None;
+        let mut unextracted: Vec<String> = Vec::new();
         let (root, single, real_root) = if metadata.is_dir() {
             (target.to_path_buf(), None, true)
         } else if is_archive(target) {
@@ -111,14 +112,14 @@ impl ScanRunner {
                 .tempdir()
                 .map_err(ScanError::TempDir)?;
             let limits = self.archive_limits()?;
-            skipped.extend(
-                archive::extract(target, dir.path(), limits).map_err(|source| {
-                    ScanError::Archive {
-                        path: target.to_path_buf(),
-                        source,
-                    }
-                })?,
-            );
+            let extraction = archive::extract(target, dir.path(), limits).map_err(|source| {
+                ScanError::Archive {
+                    path: target.to_path_buf(),
+                    source,
+                }
+            })?;
+            skipped.extend(extraction.refused);
+            unextracted = extraction.unextracted;
             let root = dir.path().to_path_buf();
             _extracted = Some(dir);
             (root, None, false)
@@ -140,6 +141,7 @@ impl ScanRunner {
             Some(file) => discover::single_file(&root, file, &config),
             None => discover::discover(&root, &config, &self.options.exclude)?,
         };
+        skipped.extend(unsupported_in_archive(unextracted, &discovery.skipped));
         skipped.extend(discovery.skipped);
         let settings = Settings {
             analysis_type,
@@ -301,6 +303,32 @@ fn is_archive(path: &Path) -> bool {
     path.extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("zip"))
         || archive::looks_like_zip(path)
+}
+
+/// Archive entries left unextracted, reported as discovery reports such
+/// files: unsupported, unless they lie in a directory discovery skipped
+/// whole (tests, third-party code) or in version-control metadata.
+fn unsupported_in_archive(
+    unextracted: Vec<String>,
+    discovered: &[SkippedFile],
+) -> Vec<SkippedFile> {
+    let pruned: Vec<&str> = discovered
+        .iter()
+        .map(|s| s.path.as_str())
+        .filter(|p| p.ends_with('/'))
+        .collect();
+    unextracted
+        .into_iter()
+        .filter(|path| !pruned.iter().any(|dir| path.starts_with(dir)))
+        .filter(|path| {
+            let mut dirs = path.split('/').rev().skip(1);
+            !dirs.any(crate::discover::classify::is_metadata_dir)
+        })
+        .map(|path| SkippedFile {
+            path,
+            reason: SkipReason::Unsupported,
+        })
+        .collect()
 }
 
 fn scan_name(target: &Path) -> String {

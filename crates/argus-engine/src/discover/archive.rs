@@ -6,12 +6,21 @@
 //! whose expansion or entry count exceeds the limits is refused whole.
 //! Declared sizes are checked again while bytes are written, because a
 //! crafted archive can lie about them.
+//!
+//! Only what a scan can read is written to disk: entries of file types no
+//! detector analyses are listed, not extracted (the runner reports them as
+//! discovery would), which for a typical repository saves most of the file
+//! creations — the slowest part of unpacking.
 
+use std::collections::HashSet;
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Read, Write};
-use std::path::{Component, Path};
+use std::path::{Component, Path, PathBuf};
 
 use argus_model::{SkipReason, SkippedFile};
+
+use super::classify;
+use crate::config::CONFIG_FILE;
 
 /// Limits for one archive.
 #[derive(Debug, Clone, Copy)]
@@ -38,13 +47,22 @@ pub enum ArchiveError {
 
 const RATIO_FLOOR_BYTES: u64 = 1024 * 1024;
 
-/// Extracts the zip at `archive` into the empty directory `dest`. Returns the
-/// entries that were refused, each with its reason.
+/// What extraction did besides writing files.
+#[derive(Debug, Default)]
+pub struct Extraction {
+    /// Entries refused, each with its reason.
+    pub refused: Vec<SkippedFile>,
+    /// Paths (relative, `/`-separated) of entries of types no scan reads,
+    /// left in the archive.
+    pub unextracted: Vec<String>,
+}
+
+/// Extracts the zip at `archive` into the empty directory `dest`.
 pub fn extract(
     archive: &Path,
     dest: &Path,
     limits: ArchiveLimits,
-) -> Result<Vec<SkippedFile>, ArchiveError> {
+) -> Result<Extraction, ArchiveError> {
     let file = File::open(archive)?;
     let mut zip = zip::ZipArchive::new(io::BufReader::new(file))
         .map_err(|e| ArchiveError::Invalid(e.to_string()))?;
@@ -71,6 +89,8 @@ pub fn extract(
 
     let mut refused = Vec::new();
     let mut written: u64 = 0;
+    let mut created_dirs: HashSet<PathBuf> = HashSet::new();
+    let mut unextracted = Vec::new();
     for i in 0..zip.len() {
         let listed_name = zip
             .name_for_index(i)
@@ -98,11 +118,16 @@ pub fn extract(
         }
         let target = dest.join(&relative);
         if entry.is_dir() {
-            fs::create_dir_all(&target)?;
+            // Directories are created for the files in them; empty ones
+            // hold nothing to scan.
             continue;
         }
         if let Some(kind) = special_file(entry.unix_mode()) {
             refused.push(refuse(&name, kind.into()));
+            continue;
+        }
+        if !read_by_scans(&relative) {
+            unextracted.push(relative.to_string_lossy().replace('\\', "/"));
             continue;
         }
         if entry.encrypted() {
@@ -122,8 +147,11 @@ pub fn extract(
             ));
             continue;
         }
-        if let Some(parent) = target.parent() {
+        if let Some(parent) = target.parent()
+            && !created_dirs.contains(parent)
+        {
             fs::create_dir_all(parent)?;
+            created_dirs.insert(parent.to_path_buf());
         }
         let mut out = match OpenOptions::new()
             .write(true)
@@ -169,7 +197,21 @@ pub fn extract(
         }
         written += copied;
     }
-    Ok(refused)
+    Ok(Extraction {
+        refused,
+        unextracted,
+    })
+}
+
+/// Whether a scan reads this file: a file type argus analyses, or one that
+/// steers discovery (ignore files, the configuration, virtualenv markers).
+fn read_by_scans(relative: &Path) -> bool {
+    let Some(name) = relative.file_name().and_then(|n| n.to_str()) else {
+        return false;
+    };
+    classify::classify(name).is_some()
+        || matches!(name, ".gitignore" | ".ignore" | "pyvenv.cfg")
+        || name == CONFIG_FILE
 }
 
 fn refuse(name: &str, reason: String) -> SkippedFile {
@@ -246,11 +288,18 @@ mod tests {
                 ("src/a.py", b"print(1)\n"),
                 ("../evil.py", b"x"),
                 ("/abs.py", b"y"),
+                ("static/logo.png", b"\x89PNG"),
+                ("src/.gitignore", b"build/\n"),
             ],
         );
         let out = dir.path().join("out");
         fs::create_dir(&out).unwrap();
-        let refused = extract(&archive, &out, limits()).unwrap();
+        let extraction = extract(&archive, &out, limits()).unwrap();
+        // What no scan reads stays in the archive; ignore files come out.
+        assert_eq!(extraction.unextracted, ["static/logo.png"]);
+        assert!(!out.join("static").exists());
+        assert!(out.join("src/.gitignore").exists());
+        let refused = extraction.refused;
         assert_eq!(
             fs::read_to_string(out.join("src/a.py")).unwrap(),
             "print(1)\n"
@@ -276,7 +325,7 @@ mod tests {
         let zeros = vec![0u8; 8 * 1024 * 1024];
         let mut zip = zip::ZipWriter::new(File::create(&bomb).unwrap());
         zip.start_file(
-            "zeros.txt",
+            "zeros.py",
             SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated),
         )
         .unwrap();
@@ -284,7 +333,7 @@ mod tests {
         zip.finish().unwrap();
         let out = dir.path().join("out");
         fs::create_dir(&out).unwrap();
-        let refused = extract(&bomb, &out, limits()).unwrap();
+        let refused = extract(&bomb, &out, limits()).unwrap().refused;
         assert!(
             refused[0].reason.to_string().contains("compression ratio"),
             "{refused:?}"
