@@ -122,8 +122,15 @@ fn one_line_summary(report: &ScanReport, path: &Path) -> String {
 }
 
 /// Writes through a temporary file in the same directory, so a reader never
-/// sees half a report.
+/// sees half a report. Only regular files are replaced that way: a device,
+/// a pipe or another special file (`-o /dev/null`, `-o /dev/stdout`) is
+/// written in place, and a symbolic link is followed, not replaced.
 fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let path = match std::fs::metadata(path) {
+        Ok(meta) if !meta.is_file() => return std::fs::write(path, bytes),
+        Ok(_) => std::fs::canonicalize(path)?,
+        Err(_) => path.to_path_buf(),
+    };
     let dir = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
@@ -134,5 +141,5 @@ fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         .unwrap_or_default();
     let tmp = dir.join(format!(".{file_name}.argus-tmp"));
     std::fs::write(&tmp, bytes)?;
-    std::fs::rename(&tmp, path)
+    std::fs::rename(&tmp, &path)
 }

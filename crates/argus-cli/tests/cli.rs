@@ -127,6 +127,65 @@ fn writes_valid_sarif_to_a_file() {
     assert_eq!(log["runs"][0]["results"].as_array().unwrap().len(), 11);
 }
 
+// `-o` replaces a regular file atomically, but writes into a pipe or a
+// device in place (never renames over `/dev/null`) and follows links.
+#[cfg(unix)]
+#[test]
+fn writes_into_special_files_and_through_links() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("report.pipe");
+    assert!(
+        std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
+    let reader = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || fs::read_to_string(fifo).unwrap())
+    };
+    argus()
+        .arg("scan")
+        .arg(examples())
+        .args(["--format", "json", "--output"])
+        .arg(&fifo)
+        .assert()
+        .success();
+    let received: Value = serde_json::from_str(&reader.join().unwrap()).unwrap();
+    assert_eq!(received["findings"].as_array().unwrap().len(), 11);
+    use std::os::unix::fs::FileTypeExt;
+    assert!(
+        fs::symlink_metadata(&fifo).unwrap().file_type().is_fifo(),
+        "still a pipe"
+    );
+
+    let target = dir.path().join("reports/argus.json");
+    fs::create_dir(dir.path().join("reports")).unwrap();
+    fs::write(&target, "old").unwrap();
+    let link = dir.path().join("latest.json");
+    std::os::unix::fs::symlink(&target, &link).unwrap();
+    argus()
+        .arg("scan")
+        .arg(examples())
+        .args(["--format", "json", "--output"])
+        .arg(&link)
+        .assert()
+        .success();
+    assert!(
+        fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink(),
+        "the link stays a link"
+    );
+    assert!(
+        fs::read_to_string(&target)
+            .unwrap()
+            .contains("\"findings\"")
+    );
+}
+
 #[test]
 fn baselines_report_only_new_findings_with_counts() {
     let dir = tempfile::tempdir().unwrap();
