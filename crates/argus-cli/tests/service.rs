@@ -1324,3 +1324,93 @@ fn s3_mode() {
     );
     assert!(!server.data_dir.path().join("artifacts").exists());
 }
+
+// Analysis type All adds quality findings (Info); metrics leave them out,
+// as the spec says.
+service_test!(quality_findings_stay_out_of_metrics, |backend| {
+    let Some(server) = Server::start(backend, &[]) else {
+        return;
+    };
+    let run = server.scan_dir("quality", &version("quality"), &["--analysis-type", "All"]);
+    let scan = server.wait("quality", &run);
+    assert_eq!(scan["analysisType"], "All");
+    let findings = server.findings("quality", "Open");
+    let types: Vec<&str> = findings
+        .iter()
+        .map(|f| f["type"].as_str().unwrap())
+        .collect();
+    assert!(
+        types.contains(&"Quality") && types.contains(&"Security"),
+        "{findings:#?}"
+    );
+    let summary = server.ok(&["get-metrics-summary", "--date", &today()])["metricsSummary"].clone();
+    let open: f64 = summary["openFindings"]
+        .as_object()
+        .unwrap()
+        .values()
+        .map(|v| v.as_f64().unwrap())
+        .sum();
+    assert_eq!(open, 1.0, "only the security finding counts: {summary}");
+    assert_eq!(summary["openFindings"]["info"], 0.0);
+    assert!(
+        summary["categoriesWithMostFindings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|c| c["findingNumber"] == 1)
+    );
+});
+
+// Settings from a configuration file; flags override it.
+#[test]
+fn settings_from_a_configuration_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("argus.toml");
+    std::fs::write(&config, "[server]\nregion = \"eu-central-1\"\naccount_id = \"210987654321\"\nworkers = 1\nlisten = \"127.0.0.1:1\"\n").unwrap();
+    let env = [
+        ("ARGUS_ROOT_ACCESS_KEY_ID", ACCESS_KEY_ID),
+        ("ARGUS_ROOT_SECRET_ACCESS_KEY", SECRET_ACCESS_KEY),
+    ];
+    // --listen from the harness overrides the file's unusable port.
+    let server = Server::start_env(
+        Backend::Sqlite,
+        &["--config", config.to_str().unwrap()],
+        &env,
+    )
+    .unwrap();
+    let region = [("AWS_DEFAULT_REGION", "eu-central-1")];
+    let upload = server.aws_as(
+        &["create-upload-url", "--scan-name", "cfg"],
+        ACCESS_KEY_ID,
+        SECRET_ACCESS_KEY,
+        &region,
+    );
+    assert_eq!(upload.status, 0, "{}", upload.stderr);
+    let err = server.aws(&["list-scans"]);
+    assert!(
+        err.error("InvalidSignatureException")
+            .contains("eu-central-1"),
+        "{}",
+        err.stderr
+    );
+    assert!(
+        server
+            .log()
+            .contains("account 210987654321, region eu-central-1"),
+        "{}",
+        server.log()
+    );
+
+    // A misspelt setting is an error that names it.
+    std::fs::write(&config, "[server]\nregoin = \"eu-central-1\"\n").unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_argus"))
+        .args(["serve", "--data-dir"])
+        .arg(dir.path().join("data"))
+        .arg("--config")
+        .arg(&config)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("regoin"), "{stderr}");
+}

@@ -48,6 +48,7 @@ fn endpoint(args: &RemoteScanArgs) -> Result<String> {
 /// otherwise.
 struct Status {
     bar: Option<ProgressBar>,
+    last: std::cell::RefCell<String>,
 }
 
 impl Status {
@@ -61,13 +62,21 @@ impl Status {
             bar.enable_steady_tick(Duration::from_millis(120));
             bar
         });
-        Status { bar }
+        Status {
+            bar,
+            last: Default::default(),
+        }
     }
 
+    /// Shows `message`; without a terminal, each distinct one once.
     fn say(&self, message: String) {
         match &self.bar {
             Some(bar) => bar.set_message(message),
-            None => eprintln!("argus: {message}"),
+            None if *self.last.borrow() != message => {
+                eprintln!("argus: {message}");
+                *self.last.borrow_mut() = message;
+            }
+            None => {}
         }
     }
 
@@ -141,7 +150,7 @@ async fn scan(args: RemoteScanArgs) -> Result<ExitCode> {
 
     let started = Instant::now();
     let scan_path = format!("/scans/{}", encode(&args.scan_name));
-    let mut poll = Duration::from_millis(250);
+    let mut poll = Duration::from_millis(100);
     let scan = loop {
         let scan = client
             .call(
@@ -175,7 +184,11 @@ async fn scan(args: RemoteScanArgs) -> Result<ExitCode> {
         }
         status.say(format!("scanning {} (run {run_id})", args.scan_name));
         tokio::time::sleep(poll).await;
-        poll = (poll * 2).min(Duration::from_secs(3));
+        // GetScan is cheap: poll briskly while a scan is likely to end
+        // soon, then back off for long ones.
+        if started.elapsed() > Duration::from_secs(10) {
+            poll = (poll * 2).min(Duration::from_secs(2));
+        }
     };
 
     status.say("fetching findings".into());
