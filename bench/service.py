@@ -15,11 +15,13 @@ import argparse
 import io
 import json
 import os
+import re
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
 import zipfile
@@ -37,7 +39,8 @@ except ImportError:
 
 
 def start_server(data_dir, database_url):
-    env = dict(os.environ, ARGUS_ROOT_ACCESS_KEY_ID=KEY, ARGUS_ROOT_SECRET_ACCESS_KEY=SECRET, ARGUS_LOG="warn")
+    env = dict(os.environ, ARGUS_ROOT_ACCESS_KEY_ID=KEY, ARGUS_ROOT_SECRET_ACCESS_KEY=SECRET,
+               ARGUS_LOG="warn,argus_server::auth=info")
     command = [ARGUS, "serve", "--listen", "127.0.0.1:0", "--data-dir", data_dir,
                "--requests-per-second", "0", "--create-requests-per-second", "0"]
     if database_url:
@@ -46,8 +49,21 @@ def start_server(data_dir, database_url):
     for line in proc.stderr:
         if "listening on " in line:
             address = line.split("listening on ")[1].split()[0].removeprefix("http://")
+            threading.Thread(target=collect_server_times, args=(proc.stderr,), daemon=True).start()
             return proc, address
     sys.exit("argus serve did not start")
+
+
+# Server-side handling time per operation, from the request log.
+SERVER_MS = {}
+
+
+def collect_server_times(stream):
+    for line in stream:
+        op = re.search(r'operation="?(\w+)', line)
+        us = re.search(r"micros=(\d+)", line)
+        if op and us:
+            SERVER_MS.setdefault(op.group(1), []).append(int(us.group(1)) / 1000)
 
 
 def synthetic_repo(path, files, per_file):
@@ -138,6 +154,7 @@ def main():
         for i in range(99):
             scan(client, f"bench-small-{i:03}", small)
 
+        SERVER_MS.clear()
         latency = {}
         for label, page_size in [("GetFindings maxResults=100", 100), ("GetFindings maxResults=1000", 1000)]:
             samples = []
@@ -180,10 +197,17 @@ def main():
         samples = [timed(lambda: client.get_metrics_summary(date=time.strftime("%Y-%m-%d", time.gmtime())))[0]
                    for _ in range(args.rounds * 4)]
         latency["GetMetricsSummary"] = percentiles(samples)
-        print(f"\n{'operation':<38} {'p50 ms':>8} {'p99 ms':>8} {'samples':>8}")
+        print(f"\n{'operation (boto3 client view)':<38} {'p50 ms':>8} {'p99 ms':>8} {'samples':>8}")
         for label, (p50, p99, n) in latency.items():
             print(f"{label:<38} {p50:8.2f} {p99:8.2f} {n:8}")
         results["latency_ms"] = {k: {"p50": v[0], "p99": v[1], "samples": v[2]} for k, v in latency.items()}
+        time.sleep(0.5)
+        print(f"\n{'server handling time (all calls above)':<38} {'p50 ms':>8} {'p99 ms':>8} {'samples':>8}")
+        results["server_ms"] = {}
+        for op, samples in sorted(SERVER_MS.items()):
+            p50, p99, n = percentiles([s / 1000 for s in samples])
+            results["server_ms"][op] = {"p50": p50, "p99": p99, "samples": n}
+            print(f"{op:<38} {p50:8.2f} {p99:8.2f} {n:8}")
 
         local = [wall([ARGUS, "scan", args.code, "--format", "json", "--no-progress", "-o", os.devnull])
                  for _ in range(args.runs)]

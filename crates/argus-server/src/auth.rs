@@ -76,7 +76,7 @@ pub async fn authenticate(
             .get::<ApiError>()
             .map_or(response.status(), ApiError::status)
             .as_u16(),
-        millis = started.elapsed().as_millis() as u64,
+        micros = started.elapsed().as_micros() as u64,
         "request"
     );
     response

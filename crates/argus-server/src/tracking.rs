@@ -106,6 +106,7 @@ mod tests {
 
     fn stored(id: &str, fingerprint: &str, status: &str, seq: i64, code: &str) -> StoredFinding {
         StoredFinding {
+            scan_name: "s".into(),
             finding_id: id.into(),
             fingerprint: fingerprint.into(),
             detector_id: "python/insecure-hashing@v1.0".into(),

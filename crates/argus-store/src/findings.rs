@@ -28,6 +28,7 @@ pub struct NewFinding {
 /// A finding as stored.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StoredFinding {
+    pub scan_name: String,
     pub finding_id: String,
     pub fingerprint: String,
     pub detector_id: String,
@@ -70,7 +71,7 @@ pub struct FindingPage {
     pub more: bool,
 }
 
-const COLUMNS: &str = "finding_id, fingerprint, detector_id, detector_name, category, severity, status, file_path, code, body, created_at, updated_at, closed_at, seq";
+const COLUMNS: &str = "finding_id, fingerprint, detector_id, detector_name, category, severity, status, file_path, code, body, created_at, updated_at, closed_at, seq, scan_name";
 
 fn finding_from(row: &AnyRow) -> StoredFinding {
     StoredFinding {
@@ -88,6 +89,7 @@ fn finding_from(row: &AnyRow) -> StoredFinding {
         updated_at: row.get(11),
         closed_at: row.get(12),
         seq: row.get(13),
+        scan_name: row.get(14),
     }
 }
 
@@ -183,7 +185,7 @@ pub(crate) async fn apply_plan(
     for new in &plan.created {
         seq += 1;
         sqlx::query(sqlx::AssertSqlSafe(format!(
-            "INSERT INTO findings ({COLUMNS}, account_id, scan_name, last_run_id) \
+            "INSERT INTO findings ({COLUMNS}, account_id, last_run_id) \
              VALUES ($1, $2, $3, $4, $5, $6, 'Open', $7, $8, $9, $10, $11, NULL, $12, $13, $14, $15)"
         )))
         .bind(&new.finding_id)
@@ -198,8 +200,8 @@ pub(crate) async fn apply_plan(
         .bind(now)
         .bind(now)
         .bind(seq)
-        .bind(account_id)
         .bind(scan_name)
+        .bind(account_id)
         .bind(run_id)
         .execute(&mut **tx)
         .await?;
@@ -285,5 +287,30 @@ impl Store {
         .fetch_optional(&self.pool)
         .await?;
         Ok(row.as_ref().map(finding_from))
+    }
+
+    /// The findings named by `(scan name, finding id)` pairs, in one query;
+    /// missing ones are simply absent.
+    pub async fn findings_by_id(
+        &self,
+        account_id: &str,
+        keys: &[(String, String)],
+    ) -> Result<Vec<StoredFinding>, StoreError> {
+        if keys.is_empty() {
+            return Ok(Vec::new());
+        }
+        let pairs: Vec<String> = (0..keys.len())
+            .map(|i| format!("(${}, ${})", 2 * i + 2, 2 * i + 3))
+            .collect();
+        let sql = format!(
+            "SELECT {COLUMNS} FROM findings WHERE account_id = $1 AND (scan_name, finding_id) IN ({})",
+            pairs.join(", ")
+        );
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(account_id);
+        for (scan_name, finding_id) in keys {
+            query = query.bind(scan_name).bind(finding_id);
+        }
+        let rows = query.fetch_all(&self.pool).await?;
+        Ok(rows.iter().map(finding_from).collect())
     }
 }

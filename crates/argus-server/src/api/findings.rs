@@ -104,9 +104,9 @@ pub async fn batch_get_findings(
             "must hold 1 to 25 identifiers",
         ));
     }
-    let mut findings = Vec::new();
     let mut failed = Vec::new();
     let mut seen = std::collections::HashSet::new();
+    let mut lookups: Vec<(String, String)> = Vec::new();
     for (i, item) in identifiers.iter().enumerate() {
         let field = format!("findingIdentifiers[{i}]");
         let object = item.as_object().ok_or_else(|| {
@@ -116,50 +116,75 @@ pub async fn batch_get_findings(
             .map_err(|_| ApiError::field(&format!("{field}.scanName"), "is required"))?;
         let finding_id = validate::required_str(object, "findingId")
             .map_err(|_| ApiError::field(&format!("{field}.findingId"), "is required"))?;
-        let mut fail = |code: &str, message: String| {
-            failed.push(json!({"scanName": scan_name, "findingId": finding_id, "errorCode": code, "message": message}));
-        };
-        if !seen.insert((scan_name.to_string(), finding_id.to_string())) {
-            fail(
+        let problem = if !seen.insert((scan_name.to_string(), finding_id.to_string())) {
+            Some((
                 "DUPLICATE_IDENTIFIER",
-                "The identifier appears more than once in the request".into(),
-            );
-            continue;
-        }
-        if validate::scan_name("scanName", scan_name).is_err() {
-            fail(
+                "The identifier appears more than once in the request".to_string(),
+            ))
+        } else if validate::scan_name("scanName", scan_name).is_err() {
+            Some((
                 "INVALID_SCAN_NAME",
                 format!("'{scan_name}' is not a valid scan name"),
-            );
-            continue;
-        }
-        if finding_id.is_empty() || finding_id.len() > 128 {
-            fail(
+            ))
+        } else if finding_id.is_empty() || finding_id.len() > 128 {
+            Some((
                 "INVALID_FINDING_ID",
                 format!("'{finding_id}' is not a valid finding id"),
-            );
-            continue;
+            ))
+        } else {
+            None
+        };
+        match problem {
+            Some((code, message)) => failed.push(failure(scan_name, finding_id, code, &message)),
+            None => lookups.push((scan_name.to_string(), finding_id.to_string())),
         }
-        match state
-            .store
-            .finding(&caller.account_id, scan_name, finding_id)
-            .await
-        {
-            Ok(Some(finding)) => match served(&finding) {
-                Ok(value) => findings.push(value),
-                Err(_) => fail("INTERNAL_ERROR", "The finding could not be read".into()),
-            },
-            Ok(None) => fail(
-                "ITEM_DOES_NOT_EXIST",
-                format!("Finding {finding_id} of scan {scan_name} does not exist"),
-            ),
-            Err(e) => {
-                tracing::error!(error = %e, "batch get finding");
-                fail("INTERNAL_ERROR", "The finding could not be read".into());
+    }
+    let mut findings = Vec::new();
+    match state
+        .store
+        .findings_by_id(&caller.account_id, &lookups)
+        .await
+    {
+        Ok(stored) => {
+            // Answer in the order asked.
+            for (scan_name, finding_id) in &lookups {
+                let found = stored
+                    .iter()
+                    .find(|f| &f.finding_id == finding_id && &f.scan_name == scan_name);
+                match found.map(served) {
+                    Some(Ok(value)) => findings.push(value),
+                    Some(Err(_)) => failed.push(failure(
+                        scan_name,
+                        finding_id,
+                        "INTERNAL_ERROR",
+                        "The finding could not be read",
+                    )),
+                    None => failed.push(failure(
+                        scan_name,
+                        finding_id,
+                        "ITEM_DOES_NOT_EXIST",
+                        &format!("Finding {finding_id} of scan {scan_name} does not exist"),
+                    )),
+                }
+            }
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "batch get findings");
+            for (scan_name, finding_id) in &lookups {
+                failed.push(failure(
+                    scan_name,
+                    finding_id,
+                    "INTERNAL_ERROR",
+                    "The finding could not be read",
+                ));
             }
         }
     }
     Ok(Json(
         json!({"findings": findings, "failedFindings": failed}),
     ))
+}
+
+fn failure(scan_name: &str, finding_id: &str, code: &str, message: &str) -> Value {
+    json!({"scanName": scan_name, "findingId": finding_id, "errorCode": code, "message": message})
 }
