@@ -48,11 +48,15 @@ pub fn run(args: ServeArgs) -> Result<ExitCode> {
         .enable_all()
         .build()
         .context("cannot start the async runtime")?;
-    runtime.block_on(async move {
+    let result = runtime.block_on(async move {
         let running = argus_server::start(config).await?;
         announce(&running);
         running.until_signal().await
-    })?;
+    });
+    // A scan handed back at shutdown may still be running on a blocking
+    // thread; its job is queued again, so do not wait for it.
+    runtime.shutdown_timeout(Duration::from_secs(2));
+    result?;
     Ok(ExitCode::SUCCESS)
 }
 

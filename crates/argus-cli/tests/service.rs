@@ -426,8 +426,7 @@ service_test!(pagination_with_the_aws_cli, |backend| {
         "get-findings",
         "--scan-name",
         "page-a",
-        "--next-token",
-        &tampered,
+        &format!("--next-token={tampered}"),
         "--no-paginate",
     ]);
     assert!(
@@ -439,8 +438,7 @@ service_test!(pagination_with_the_aws_cli, |backend| {
         "get-findings",
         "--scan-name",
         "page-b",
-        "--next-token",
-        &raw,
+        &format!("--next-token={raw}"),
         "--no-paginate",
     ]);
     assert!(
@@ -448,7 +446,11 @@ service_test!(pagination_with_the_aws_cli, |backend| {
         "a token only continues its own request: {}",
         err.stderr
     );
-    let err = server.aws(&["list-scans", "--next-token", &raw, "--no-paginate"]);
+    let err = server.aws(&[
+        "list-scans",
+        &format!("--next-token={raw}"),
+        "--no-paginate",
+    ]);
     err.error("ValidationException");
     let last = server.ok(&[
         "get-findings",
@@ -855,13 +857,14 @@ service_test!(restart_in_the_middle_of_a_scan, |backend| {
         "--debug-scan-delay-ms",
         "60000",
     ]);
+    let mark = server.log_len();
     let run = server.scan_dir(name, &version("v2"), &[]);
     // Wait until a worker holds the job, then kill the server.
-    let deadline = std::time::Instant::now() + Duration::from_secs(30);
-    while !server.log().contains("scan{run_id=") && std::time::Instant::now() < deadline {
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    std::thread::sleep(Duration::from_millis(500));
+    assert!(
+        server.wait_for_log_since(mark, "scan started"),
+        "{}",
+        server.log()
+    );
     server.kill();
     server.restart_with(&["--debug-job-lease-seconds", "2"]);
     assert_eq!(
@@ -870,22 +873,38 @@ service_test!(restart_in_the_middle_of_a_scan, |backend| {
     );
     let scan = server.wait(name, &run);
     assert_eq!(scan["scanState"], "Successful", "{scan}\n{}", server.log());
+    assert!(
+        server.log().contains("attempt=2"),
+        "retried once its lease ran out: {}",
+        server.log()
+    );
     let all = server.findings(name, "All");
     assert_eq!(all.len(), 4, "nothing lost or duplicated: {all:#?}");
     assert_eq!(ids_by_rule(&all), before);
     assert_eq!(server.findings(name, "Closed").len(), 1);
 
-    // A graceful stop while a scan runs: the scan still ends.
+    // A graceful stop while a long scan runs: the server stops at once and
+    // hands the scan back; after the restart it runs and ends.
     server.stop();
     server.restart_with(&[
         "--debug-job-lease-seconds",
         "2",
         "--debug-scan-delay-ms",
-        "1500",
+        "600000",
     ]);
+    let mark = server.log_len();
     let run = server.scan_dir(name, &version("v3"), &[]);
-    std::thread::sleep(Duration::from_millis(500));
-    server.stop();
+    assert!(
+        server.wait_for_log_since(mark, "scan started"),
+        "{}",
+        server.log()
+    );
+    assert!(server.stop(), "SIGTERM does not wait for a ten-minute scan");
+    assert!(
+        server.log().contains("goes back to the queue"),
+        "{}",
+        server.log()
+    );
     server.restart_with(&["--debug-job-lease-seconds", "2"]);
     let scan = server.wait(name, &run);
     assert_eq!(scan["scanState"], "Successful", "{scan}");

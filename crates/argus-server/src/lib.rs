@@ -110,6 +110,11 @@ pub async fn start(config: ServerConfig) -> Result<Running, ServeError> {
             config.data_dir.display()
         ))
     })?;
+    // Scratch space of scans this node was running when it last stopped.
+    let work = config.data_dir.join("work");
+    if work.exists() {
+        let _ = std::fs::remove_dir_all(&work);
+    }
     let artifacts = ArtifactStore::open(&config.artifact_store())?;
     let store = Store::open(&config.database_url(), artifacts).await?;
     let bootstrap = bootstrap::run(&store, &config).await?;

@@ -9,6 +9,8 @@ use sha2::Sha256;
 
 use crate::error::ApiError;
 
+const TOKEN_PREFIX: &str = "t1.";
+
 /// Signs and checks tokens with the server's secret.
 #[derive(Clone)]
 pub struct Tokens {
@@ -30,10 +32,12 @@ impl Tokens {
     }
 
     /// A token continuing `scope` (account + operation + filters) at `cursor`.
+    /// The version prefix keeps a token from starting with `-`, which the
+    /// AWS CLI would read as an option (`--next-token -x...`).
     pub fn issue(&self, scope: &str, cursor: &str) -> String {
         let mut raw = self.mac(scope, cursor);
         raw.extend_from_slice(cursor.as_bytes());
-        URL_SAFE_NO_PAD.encode(raw)
+        format!("{TOKEN_PREFIX}{}", URL_SAFE_NO_PAD.encode(raw))
     }
 
     /// The cursor of a token, if it was issued for `scope`.
@@ -47,7 +51,8 @@ impl Tokens {
         if token.is_empty() || token.len() > 2048 {
             return Err(ApiError::field("nextToken", "must be 1 to 2048 characters"));
         }
-        let raw = URL_SAFE_NO_PAD.decode(token).map_err(|_| invalid())?;
+        let body = token.strip_prefix(TOKEN_PREFIX).ok_or_else(invalid)?;
+        let raw = URL_SAFE_NO_PAD.decode(body).map_err(|_| invalid())?;
         if raw.len() < 16 {
             return Err(invalid());
         }
@@ -87,14 +92,18 @@ mod tests {
                 .is_err(),
             "another filter"
         );
-        let mut tampered = URL_SAFE_NO_PAD.decode(&token).unwrap();
+        assert!(
+            token.starts_with(TOKEN_PREFIX),
+            "never starts with '-': {token}"
+        );
+        let mut tampered = URL_SAFE_NO_PAD
+            .decode(&token[TOKEN_PREFIX.len()..])
+            .unwrap();
         *tampered.last_mut().unwrap() = b'9';
+        let tampered = format!("{TOKEN_PREFIX}{}", URL_SAFE_NO_PAD.encode(tampered));
         assert!(
             tokens
-                .open(
-                    "123456789012/GetFindings/demo/Open",
-                    &URL_SAFE_NO_PAD.encode(tampered)
-                )
+                .open("123456789012/GetFindings/demo/Open", &tampered)
                 .is_err()
         );
         assert!(

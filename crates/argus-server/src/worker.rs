@@ -10,6 +10,7 @@ use argus_engine::{ScanError, ScanOptions, ScanRunner};
 use argus_model::{AnalysisType, Finding, ScanReport};
 use argus_store::{JobOutcome, LeasedJob, NewFinding};
 use tokio::sync::watch;
+use tracing::Instrument;
 
 use crate::state::SharedState;
 use crate::tracking;
@@ -36,7 +37,7 @@ pub fn spawn(
                     }
                     let lease = state.config.job_lease.as_millis() as i64;
                     match state.store.lease_job(&owner, lease).await {
-                        Ok(Some(job)) => process(&state, &owner, job).await,
+                        Ok(Some(job)) => process(&state, &owner, job, shutdown.clone()).await,
                         Ok(None) => {
                             tokio::select! {
                                 _ = state.jobs_ready.notified() => {}
@@ -55,10 +56,24 @@ pub fn spawn(
         .collect()
 }
 
-async fn process(state: &SharedState, owner: &str, job: LeasedJob) {
+async fn process(
+    state: &SharedState,
+    owner: &str,
+    job: LeasedJob,
+    shutdown: watch::Receiver<bool>,
+) {
+    let span = tracing::info_span!("scan", run_id = %job.run.run_id, scan = %job.run.scan_name);
+    run_job(state, owner, job, shutdown).instrument(span).await;
+}
+
+async fn run_job(
+    state: &SharedState,
+    owner: &str,
+    job: LeasedJob,
+    mut shutdown: watch::Receiver<bool>,
+) {
     let run_id = job.run.run_id.clone();
-    let span = tracing::info_span!("scan", run_id = %run_id, scan = %job.run.scan_name);
-    let _enter = span.enter();
+    tracing::info!(attempt = job.attempts, "scan started");
     if job.attempts > state.config.max_attempts {
         let message = format!(
             "The scan did not complete in {} attempts (the worker running it stopped each time); it was abandoned",
@@ -94,7 +109,22 @@ async fn process(state: &SharedState, owner: &str, job: LeasedJob) {
             }
         })
     };
-    let outcome = run_scan(state, &job).await;
+    // A stopping server does not wait for a long scan: it hands the job
+    // back so that the next worker (here after a restart, or on another
+    // node) starts it at once.
+    let outcome = tokio::select! {
+        outcome = run_scan(state, &job) => outcome,
+        // (The guard `wait_for` returns must not live across the awaits below.)
+        _ = async { let _ = shutdown.wait_for(|stop| *stop).await; } => {
+            let _ = stop_renewal.send(true);
+            let _ = renewal.await;
+            match state.store.release_job(&run_id, owner).await {
+                Ok(()) => tracing::info!("shutting down: the scan goes back to the queue"),
+                Err(e) => tracing::warn!(error = %e, "cannot release the job; it is retried when its lease expires"),
+            }
+            return;
+        }
+    };
     let result = match outcome {
         Ok(report) => {
             let findings = new_findings(&report);

@@ -82,6 +82,20 @@ impl Store {
         }))
     }
 
+    /// Gives a job back to the queue (the worker is shutting down): another
+    /// worker takes it at once, and the attempt does not count.
+    pub async fn release_job(&self, run_id: &str, owner: &str) -> Result<(), StoreError> {
+        sqlx::query(
+            "UPDATE jobs SET state = 'queued', lease_owner = NULL, lease_expires_at = NULL, attempts = attempts - 1 \
+             WHERE run_id = $1 AND lease_owner = $2 AND state = 'running'",
+        )
+        .bind(run_id)
+        .bind(owner)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
     /// Extends a lease; `false` when the lease is no longer ours.
     pub async fn renew_lease(
         &self,

@@ -226,14 +226,29 @@ impl Server {
 
     /// Waits until the log contains `text` (or 10 s pass).
     pub fn wait_for_log(&self, text: &str) -> bool {
+        self.wait_for_log_since(0, text)
+    }
+
+    /// Waits until the log past byte `from` (see [`Server::log_len`])
+    /// contains `text` (or 10 s pass).
+    pub fn wait_for_log_since(&self, from: usize, text: &str) -> bool {
         let deadline = Instant::now() + Duration::from_secs(10);
         while Instant::now() < deadline {
-            if self.log().contains(text) {
+            if self
+                .log()
+                .get(from..)
+                .is_some_and(|tail| tail.contains(text))
+            {
                 return true;
             }
             std::thread::sleep(Duration::from_millis(50));
         }
         false
+    }
+
+    /// How much the server has logged so far.
+    pub fn log_len(&self) -> usize {
+        self.log.lock().unwrap().len()
     }
 
     /// Everything the server wrote to standard error so far.
@@ -249,22 +264,25 @@ impl Server {
         }
     }
 
-    /// SIGTERM and wait: a graceful stop.
-    pub fn stop(&mut self) {
-        if let Some(mut child) = self.child.take() {
-            let _ = Command::new("kill")
-                .args(["-TERM", &child.id().to_string()])
-                .status();
-            let deadline = Instant::now() + Duration::from_secs(60);
-            while Instant::now() < deadline {
-                if let Ok(Some(_)) = child.try_wait() {
-                    return;
-                }
-                std::thread::sleep(Duration::from_millis(50));
+    /// SIGTERM and wait: a graceful stop. True when the server exited by
+    /// itself within a minute, false when it had to be killed.
+    pub fn stop(&mut self) -> bool {
+        let Some(mut child) = self.child.take() else {
+            return true;
+        };
+        let _ = Command::new("kill")
+            .args(["-TERM", &child.id().to_string()])
+            .status();
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while Instant::now() < deadline {
+            if let Ok(Some(_)) = child.try_wait() {
+                return true;
             }
-            let _ = child.kill();
-            let _ = child.wait();
+            std::thread::sleep(Duration::from_millis(50));
         }
+        let _ = child.kill();
+        let _ = child.wait();
+        false
     }
 
     /// Starts again on the same data directory and database, with these
