@@ -30,6 +30,10 @@ pub struct ScanConfig {
     pub include_third_party: bool,
     /// Scan generated and minified code too.
     pub include_generated: bool,
+    /// Taint analysis also treats local input — command-line arguments,
+    /// the environment, files, the terminal — as untrusted (for programs
+    /// that run with more privileges than their callers).
+    pub local_threats: bool,
     pub limits: Limits,
 }
 

@@ -10,6 +10,7 @@
 pub mod analyze;
 pub mod baseline;
 pub mod config;
+pub mod dataflow;
 pub mod detectors;
 pub mod discover;
 pub mod fingerprint;

@@ -164,6 +164,21 @@ fn finding_block(out: &mut String, painter: &Painter, finding: &Finding) {
             );
         }
     }
+    if !finding.flow.is_empty() {
+        let _ = writeln!(out, "    {}", painter.paint(BOLD, "path:"));
+        for step in &finding.flow {
+            let place = match step.location.cell {
+                Some(cell) => format!("cell {}:{}", cell + 1, step.location.start_line),
+                None => format!("line {}", step.location.start_line),
+            };
+            let _ = writeln!(
+                out,
+                "      {}  {}",
+                painter.paint(DIM, &place),
+                step.message
+            );
+        }
+    }
     for (i, fix) in finding.fixes.iter().enumerate() {
         let label = if finding.fixes.len() > 1 {
             format!("fix {}: {}", i + 1, fix.description)

@@ -5,7 +5,7 @@
 
 use std::ops::Range;
 
-use argus_model::{Finding, Location, SnippetLine, Suppression as ModelSuppression};
+use argus_model::{Finding, FlowStep, Location, SnippetLine, Suppression as ModelSuppression};
 
 use super::Unit;
 use crate::detectors::{RawFinding, registry};
@@ -36,32 +36,9 @@ impl Unit<'_> {
         let start = raw_finding.range.start;
         // An end offset right after a newline belongs to the previous line.
         let end = raw_finding.range.end.max(start + 1).min(self.text.len()) - 1;
-        let (start_line, start_column) = index.position(self.text, start);
-        let (end_line, end_column) = index.position(self.text, raw_finding.range.end);
         let first_line = index.line_of(start);
         let last_line = index.line_of(end);
-        let location = match self.notebook {
-            Some(nb) => {
-                let (cell, line) = nb.origin(first_line);
-                let (_, last) = nb.origin(last_line);
-                Location {
-                    path: path.to_string(),
-                    start_line: line + 1,
-                    start_column,
-                    end_line: last + 1,
-                    end_column,
-                    cell: Some(cell),
-                }
-            }
-            None => Location {
-                path: path.to_string(),
-                start_line,
-                start_column,
-                end_line,
-                end_column,
-                cell: None,
-            },
-        };
+        let location = self.location(path, index, raw_finding.range.clone());
         let suppression = suppressions
             .iter()
             .find(|s| s.covers(detector.id, first_line))
@@ -92,8 +69,20 @@ impl Unit<'_> {
                 digest = secret_digest(value);
                 ("", "", digest.as_str())
             }
-            None => (raw_finding.scope.as_str(), raw_finding.code.as_str(), ""),
+            None => (
+                raw_finding.scope.as_str(),
+                raw_finding.code.as_str(),
+                raw_finding.source.as_deref().unwrap_or(""),
+            ),
         };
+        let flow = raw_finding
+            .flow
+            .iter()
+            .map(|(range, message)| FlowStep {
+                location: self.location(path, index, range.clone()),
+                message: message.clone(),
+            })
+            .collect();
         let fingerprint = fingerprint(FingerprintInput {
             detector: argus_model::unversioned(detector.id),
             scope,
@@ -117,9 +106,40 @@ impl Unit<'_> {
             fingerprint,
             occurrence: 0,
             fixes,
-            flow: Vec::new(),
+            flow,
             suppression,
             baselined: false,
+        }
+    }
+
+    /// Where a byte range of the analysed text is, in the scanned file's
+    /// coordinates (cell and line for notebooks).
+    fn location(&self, path: &str, index: &LineIndex, range: Range<usize>) -> Location {
+        let start = range.start.min(self.text.len());
+        let end = range.end.max(start + 1).min(self.text.len()).max(1) - 1;
+        let (start_line, start_column) = index.position(self.text, start);
+        let (end_line, end_column) = index.position(self.text, range.end.min(self.text.len()));
+        match self.notebook {
+            Some(nb) => {
+                let (cell, line) = nb.origin(index.line_of(start));
+                let (_, last) = nb.origin(index.line_of(end));
+                Location {
+                    path: path.to_string(),
+                    start_line: line + 1,
+                    start_column,
+                    end_line: last + 1,
+                    end_column,
+                    cell: Some(cell),
+                }
+            }
+            None => Location {
+                path: path.to_string(),
+                start_line,
+                start_column,
+                end_line,
+                end_column,
+                cell: None,
+            },
         }
     }
 

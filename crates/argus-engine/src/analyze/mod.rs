@@ -390,6 +390,8 @@ impl<'a> Unit<'a> {
                 scope: String::new(),
                 code: String::new(),
                 secret: Some(hit.value),
+                flow: Vec::new(),
+                source: None,
             });
         }
     }
@@ -446,6 +448,8 @@ impl<'a> Unit<'a> {
                             scope: String::new(),
                             code: fold_whitespace(body),
                             secret: None,
+                            flow: Vec::new(),
+                            source: None,
                         });
                     }
                 }

@@ -7,8 +7,10 @@ use std::sync::OnceLock;
 use tree_sitter::{Node, Tree};
 
 use super::{Settings, Unit};
-use crate::detectors::{Check, Checker, RawFinding, registry};
-use crate::lang::Grammar;
+use crate::dataflow::{self, ActiveSpec, Options, TaintFinding};
+use crate::detectors::{Check, Checker, RawFinding, Violation, registry};
+use crate::fingerprint::normalized_code;
+use crate::lang::{Grammar, enclosing_scopes};
 use crate::semantic::SemanticModel;
 use crate::suppress;
 
@@ -60,10 +62,12 @@ impl Unit<'_> {
         let active = registry.active(self.language, self.text, &|d| settings.wants(d));
         // When the prefilter leaves no detector able to fire and no
         // suppression comment exists, the walk has nothing to do.
-        let any_node_check = active
-            .iter()
-            .enumerate()
-            .any(|(i, &on)| on && matches!(registry.detector(i).spec.check, Check::Node { .. }));
+        let any_node_check = active.iter().enumerate().any(|(i, &on)| {
+            on && matches!(
+                registry.detector(i).spec.check,
+                Check::Node { .. } | Check::Taint { .. }
+            )
+        });
         let has_suppression =
             memchr::memmem::find(self.text.as_bytes(), suppress::MARKER.as_bytes()).is_some();
         if !any_node_check && !has_suppression {
@@ -108,12 +112,57 @@ impl Unit<'_> {
 
         let mut checker = Checker::new(self.text, grammar, &semantic);
         for (node, detector) in pending {
-            if let Check::Node { run, .. } = registry.detector(detector as usize).spec.check {
+            if let Some((_, run)) = registry.detector(detector as usize).spec.check.node_check() {
                 checker.current = detector as usize;
                 run(node, &mut checker);
             }
         }
         raw_findings.append(&mut checker.findings);
+
+        let specs: Vec<ActiveSpec> = active
+            .iter()
+            .enumerate()
+            .filter(|&(_, &on)| on)
+            .filter_map(|(i, _)| match registry.detector(i).spec.check {
+                Check::Taint { spec, .. } => Some(ActiveSpec { detector: i, spec }),
+                _ => None,
+            })
+            .take(64)
+            .collect();
+        if !specs.is_empty() && grammar == Grammar::Python {
+            let options = Options {
+                local_threats: settings.config.local_threats,
+            };
+            let found =
+                dataflow::python::analyze(tree.root_node(), self.text, &semantic, &specs, options);
+            raw_findings.extend(
+                found
+                    .into_iter()
+                    .map(|f| taint_finding(f, grammar, tree, self.text)),
+            );
+        }
         comments
+    }
+}
+
+/// A taint finding as the framework reports it: the sink is the flagged
+/// code; the source joins the fingerprint, so another input reaching the
+/// same call is another finding.
+fn taint_finding(found: TaintFinding, grammar: Grammar, tree: &Tree, text: &str) -> RawFinding {
+    let node = tree
+        .root_node()
+        .descendant_for_byte_range(found.range.start, found.range.end)
+        .unwrap_or_else(|| tree.root_node());
+    let mut violation = Violation::new(found.rule, found.message);
+    violation.fixes = found.fixes;
+    RawFinding {
+        detector: found.detector,
+        range: found.range,
+        violation,
+        scope: enclosing_scopes(grammar, node, text),
+        code: normalized_code(grammar, node, text),
+        secret: None,
+        flow: found.path,
+        source: Some(found.source),
     }
 }

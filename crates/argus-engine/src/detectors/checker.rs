@@ -49,6 +49,10 @@ pub struct RawFinding {
     /// For a secret, its value: fingerprinted through a keyed digest and
     /// never shown.
     pub secret: Option<String>,
+    /// For a taint finding, its path: source first, sink last.
+    pub flow: Vec<(Range<usize>, String)>,
+    /// For a taint finding, the source expression (part of its identity).
+    pub source: Option<String>,
 }
 
 /// The context of a check: the file, its semantic model, and where
@@ -81,6 +85,8 @@ impl<'a> Checker<'a> {
             scope: enclosing_scopes(self.grammar, node, self.text),
             code: normalized_code(self.grammar, node, self.text),
             secret: None,
+            flow: Vec::new(),
+            source: None,
         });
     }
 

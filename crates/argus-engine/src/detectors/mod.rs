@@ -57,8 +57,32 @@ pub enum Check {
         kinds: &'static [&'static str],
         run: NodeCheck,
     },
+    /// Sinks and sanitizers for the dataflow engine, which follows what the
+    /// file's sources reach; optionally also a node check for patterns
+    /// that are weaknesses whatever the data (`yaml.load` without a safe
+    /// loader).
+    Taint {
+        spec: &'static crate::dataflow::TaintSpec,
+        kinds: &'static [&'static str],
+        run: Option<NodeCheck>,
+    },
     /// Findings produced by the engine itself (e.g. malformed suppressions).
     Engine,
+}
+
+impl Check {
+    /// The node kinds and check function run during the walk, if any.
+    pub fn node_check(&self) -> Option<(&'static [&'static str], NodeCheck)> {
+        match *self {
+            Check::Node { kinds, run } => Some((kinds, run)),
+            Check::Taint {
+                kinds,
+                run: Some(run),
+                ..
+            } => Some((kinds, run)),
+            _ => None,
+        }
+    }
 }
 
 /// A detector's static definition.
@@ -91,6 +115,7 @@ pub mod prelude {
     pub use tree_sitter::Node;
 
     pub use super::{Check, Checker, Violation};
+    pub use crate::dataflow::{Arg, FixSite, Sink, TaintSpec};
     pub use crate::detector;
     pub use crate::fix::{Edit, Fix};
     pub use crate::semantic::{

@@ -8,8 +8,8 @@ use aho_corasick::{AhoCorasick, MatchKind};
 use argus_model::{DetectorInfo, Language, Severity};
 
 use super::{
-    Check, DetectorSpec, cloudformation, csharp, go, java, javascript, meta, parse_doc, python,
-    ruby, terraform,
+    DetectorSpec, cloudformation, csharp, go, java, javascript, meta, parse_doc, python, ruby,
+    terraform,
 };
 use crate::lang::Grammar;
 use crate::severity::severity;
@@ -19,6 +19,20 @@ static SPECS: &[&DetectorSpec] = &[
     &meta::INVALID_SUPPRESSION,
     &python::insecure_hashing::SPEC,
     &python::hashlib_constructor::SPEC,
+    &python::code_injection::SPEC,
+    &python::cross_site_scripting::SPEC,
+    &python::ldap_injection::SPEC,
+    &python::log_injection::SPEC,
+    &python::module_injection::SPEC,
+    &python::open_redirect::SPEC,
+    &python::os_command_injection::SPEC,
+    &python::path_traversal::SPEC,
+    &python::regular_expression_dos::SPEC,
+    &python::server_side_request_forgery::SPEC,
+    &python::sql_injection::SPEC,
+    &python::template_injection::SPEC,
+    &python::untrusted_deserialization::SPEC,
+    &python::xpath_injection::SPEC,
     &java::insecure_hashing::SPEC,
     &javascript::insecure_hashing::SPEC,
     &csharp::insecure_hashing::SPEC,
@@ -154,7 +168,7 @@ impl Registry {
                 if !Grammar::for_language(lang).contains(&grammar) {
                     continue;
                 }
-                if let Check::Node { kinds, .. } = detector.spec.check {
+                if let Some((kinds, _)) = detector.spec.check.node_check() {
                     for kind in kinds {
                         for &id in ids_by_name.get(kind).map(Vec::as_slice).unwrap_or_default() {
                             table[id as usize].push(index as u16);
@@ -205,8 +219,8 @@ impl Registry {
     pub fn unknown_node_kinds(&self) -> Vec<String> {
         let mut problems = Vec::new();
         for detector in &self.detectors {
-            let (Some(language), Check::Node { kinds, .. }) =
-                (detector.language, detector.spec.check)
+            let (Some(language), Some((kinds, _))) =
+                (detector.language, detector.spec.check.node_check())
             else {
                 continue;
             };

@@ -85,6 +85,11 @@ impl SemanticModel {
         self.bindings.get(name).map(String::as_str)
     }
 
+    /// The qualified names the file's imports bind.
+    pub fn bound_modules(&self) -> impl Iterator<Item = &str> {
+        self.bindings.values().map(String::as_str)
+    }
+
     /// Every qualified name an expression may denote: the imported binding
     /// when there is one, otherwise the name in each open namespace, and the
     /// name as written.

@@ -1,7 +1,21 @@
 //! Python detectors.
 
+pub mod code_injection;
+pub mod cross_site_scripting;
 pub mod hashlib_constructor;
 pub mod insecure_hashing;
+pub mod ldap_injection;
+pub mod log_injection;
+pub mod module_injection;
+pub mod open_redirect;
+pub mod os_command_injection;
+pub mod path_traversal;
+pub mod regular_expression_dos;
+pub mod server_side_request_forgery;
+pub mod sql_injection;
+pub mod template_injection;
+pub mod untrusted_deserialization;
+pub mod xpath_injection;
 
 use tree_sitter::Node;
 
@@ -18,10 +32,103 @@ pub fn remove_argument(argument: Node<'_>, text: &str) -> Edit {
     Edit::replace(argument.start_byte()..end, "")
 }
 
+/// An edit deleting a keyword (or last) argument with the comma before it
+/// when it is the last one (`f(a, shell=True)` -> `f(a)`).
+pub fn remove_keyword_argument(argument: Node<'_>, text: &str) -> Edit {
+    if argument.next_sibling().is_some_and(|n| n.kind() == ",") {
+        return remove_argument(argument, text);
+    }
+    match argument.prev_sibling().filter(|p| p.kind() == ",") {
+        Some(comma) => Edit::replace(comma.start_byte()..argument.end_byte(), ""),
+        None => Edit::replace(argument.byte_range(), ""),
+    }
+}
+
 /// The `attribute` node naming the method of `module.method(...)` when the
 /// callee is written that way (not through an imported bare name).
 pub fn method_name_node(call: Node<'_>) -> Option<Node<'_>> {
     call.child_by_field_name("function")
         .filter(|f| f.kind() == "attribute")
         .and_then(|f| f.child_by_field_name("attribute"))
+}
+
+/// An edit adding `import module` to a file that does not import it yet:
+/// before the first import (after `from __future__` imports and the module
+/// docstring). `None` when the module is already imported.
+pub fn add_import(root: Node<'_>, text: &str, module: &str) -> Option<Option<Edit>> {
+    let mut cursor = root.walk();
+    let statements: Vec<Node<'_>> = root.named_children(&mut cursor).collect();
+    let already = statements.iter().any(|s| {
+        s.kind() == "import_statement"
+            && s.named_children(&mut s.walk())
+                .any(|n| node_text_of(n, text) == module)
+    });
+    if already {
+        return Some(None);
+    }
+    let is_future = |s: &Node<'_>| {
+        s.kind() == "future_import_statement"
+            || (s.kind() == "import_from_statement"
+                && s.child_by_field_name("module_name")
+                    .is_some_and(|m| node_text_of(m, text) == "__future__"))
+    };
+    let is_docstring = |s: &Node<'_>| {
+        s.kind() == "expression_statement" && s.named_child(0).is_some_and(|c| c.kind() == "string")
+    };
+    let anchor = statements
+        .iter()
+        .find(|s| !is_future(s) && !is_docstring(s) && s.kind() != "comment")?;
+    let at = anchor.start_byte();
+    Some(Some(Edit::replace(at..at, format!("import {module}\n"))))
+}
+
+fn node_text_of<'t>(node: Node<'_>, text: &'t str) -> &'t str {
+    &text[node.byte_range()]
+}
+
+/// A piece of an f-string: literal text or an interpolated expression.
+pub enum FStringPart<'t> {
+    Literal(&'t str),
+    Expression(Node<'t>),
+}
+
+/// The parts of an f-string whose interpolations are plain expressions (no
+/// conversion or format spec), with its prefix letters other than `f` and
+/// its quote; `None` for anything else.
+pub fn fstring_parts<'t>(node: Node<'t>, text: &'t str) -> Option<(String, Vec<FStringPart<'t>>)> {
+    if node.kind() != "string" {
+        return None;
+    }
+    let mut opening = None;
+    let mut parts = Vec::new();
+    let mut cursor = node.walk();
+    for child in node.named_children(&mut cursor) {
+        match child.kind() {
+            "string_start" => opening = Some(node_text_of(child, text)),
+            "string_content" | "escape_sequence" => {
+                parts.push(FStringPart::Literal(node_text_of(child, text)))
+            }
+            "interpolation" => {
+                if child.child_by_field_name("type_conversion").is_some()
+                    || child.child_by_field_name("format_specifier").is_some()
+                {
+                    return None;
+                }
+                parts.push(FStringPart::Expression(
+                    child.child_by_field_name("expression")?,
+                ));
+            }
+            "string_end" => {}
+            _ => return None,
+        }
+    }
+    let opening = opening?;
+    if !opening.contains(['f', 'F']) {
+        return None;
+    }
+    let start: String = opening
+        .chars()
+        .filter(|c| !matches!(c, 'f' | 'F'))
+        .collect();
+    Some((start, parts))
 }

@@ -1,0 +1,860 @@
+//! Expressions: names, attributes, subscripts, string building,
+//! containers, comprehensions and calls.
+
+use std::rc::Rc;
+
+use tree_sitter::Node;
+
+use super::sources::{
+    ARGUMENT_PROPAGATING_METHODS, ATTRIBUTE_SOURCES, CALL_SOURCES, CONTAINER_WRITES,
+    PROPAGATING_METHODS, PROPAGATORS, REQUEST_GLOBALS, REQUEST_INPUT, REQUEST_LOCATION,
+    TORNADO_ARGUMENTS, UNIVERSAL_SANITIZERS,
+};
+use super::stmt::constant_key;
+use super::{Frame, Interpreter, entry_key, reference_path};
+use crate::dataflow::Threat;
+use crate::dataflow::value::{Hop, Known, Origin, Value};
+use crate::semantic::{node_text, string_literal};
+
+/// The evaluated arguments of a call.
+pub(super) struct Arguments<'t> {
+    pub positional: Vec<(Node<'t>, Value)>,
+    pub keywords: Vec<(&'t str, Node<'t>, Value)>,
+    /// The object of a method call.
+    pub receiver: Option<(Node<'t>, Value)>,
+}
+
+impl<'t> Arguments<'t> {
+    /// The n-th positional argument or the keyword of that name.
+    pub fn at(&self, index: usize, keyword: &str) -> Option<(Node<'t>, &Value)> {
+        self.positional
+            .get(index)
+            .map(|(n, v)| (*n, v))
+            .or_else(|| self.keyword(keyword))
+    }
+
+    pub fn keyword(&self, keyword: &str) -> Option<(Node<'t>, &Value)> {
+        self.keywords
+            .iter()
+            .find(|(k, ..)| *k == keyword)
+            .map(|(_, n, v)| (*n, v))
+    }
+
+    pub fn all_values(&self) -> impl Iterator<Item = &Value> {
+        self.positional
+            .iter()
+            .map(|(_, v)| v)
+            .chain(self.keywords.iter().map(|(_, _, v)| v))
+    }
+}
+
+impl<'t> Interpreter<'_, 't> {
+    pub(super) fn eval(&mut self, node: Node<'t>, frame: &mut Frame) -> Value {
+        let text = self.text;
+        match node.kind() {
+            "identifier" => self.eval_name(node, frame),
+            "true" => Value::known(Known::Bool(true)),
+            "false" => Value::known(Known::Bool(false)),
+            "none" => Value::known(Known::None),
+            "integer" => node_text(node, text)
+                .replace('_', "")
+                .parse::<i64>()
+                .map(|i| Value::known(Known::Int(i)))
+                .unwrap_or_default(),
+            "string" => self.eval_string(node, frame),
+            "concatenated_string" => {
+                let mut cursor = node.walk();
+                let parts: Vec<Node<'t>> = node.named_children(&mut cursor).collect();
+                let values: Vec<Value> = parts.iter().map(|p| self.eval(*p, frame)).collect();
+                let mut out = Value::union(&values);
+                if let Some(first) = parts.first()
+                    && let Some(prefix) = literal_prefix(*first, text)
+                {
+                    out = self.apply_prefix(out, &prefix);
+                }
+                out
+            }
+            "interpolation" => match node.child_by_field_name("expression") {
+                Some(e) => self.eval(e, frame).data(),
+                None => Value::default(),
+            },
+            "binary_operator" => self.eval_binary(node, frame),
+            "boolean_operator" => {
+                let left = node
+                    .child_by_field_name("left")
+                    .map(|n| self.eval(n, frame))
+                    .unwrap_or_default();
+                let right = node
+                    .child_by_field_name("right")
+                    .map(|n| self.eval(n, frame))
+                    .unwrap_or_default();
+                let operator = node
+                    .child_by_field_name("operator")
+                    .map(|o| node_text(o, text));
+                match (&left.known, operator) {
+                    (Some(k), Some("and")) if !k.truthy() => left,
+                    (Some(k), Some("and")) if k.truthy() => right,
+                    (Some(k), Some("or")) if k.truthy() => left,
+                    (Some(k), Some("or")) if !k.truthy() => right,
+                    _ => {
+                        let mut out = left;
+                        out.join(&right);
+                        out.known = None;
+                        out
+                    }
+                }
+            }
+            "not_operator" => {
+                let inner = node
+                    .child_by_field_name("argument")
+                    .map(|n| self.eval(n, frame))
+                    .unwrap_or_default();
+                match inner.known {
+                    Some(k) => Value::known(Known::Bool(!k.truthy())),
+                    None => Value::default(),
+                }
+            }
+            "comparison_operator" => self.eval_comparison(node, frame),
+            "unary_operator" => node
+                .child_by_field_name("argument")
+                .map(|n| self.eval(n, frame).data())
+                .unwrap_or_default(),
+            "conditional_expression" => {
+                let mut cursor = node.walk();
+                let parts: Vec<Node<'t>> = node.named_children(&mut cursor).collect();
+                if parts.len() != 3 {
+                    return Value::default();
+                }
+                let condition = self.eval(parts[1], frame);
+                match condition.known.as_ref().map(Known::truthy) {
+                    Some(true) => self.eval(parts[0], frame),
+                    Some(false) => self.eval(parts[2], frame),
+                    None => {
+                        let mut a = self.eval(parts[0], frame);
+                        let b = self.eval(parts[2], frame);
+                        a.join(&b);
+                        a
+                    }
+                }
+            }
+            "parenthesized_expression"
+            | "await"
+            | "list_splat"
+            | "dictionary_splat"
+            | "starred_expression" => match node.named_child(0) {
+                Some(inner) => self.eval(inner, frame),
+                None => Value::default(),
+            },
+            "attribute" => self.eval_attribute(node, frame),
+            "subscript" => self.eval_subscript(node, frame),
+            "call" => self.eval_call(node, frame),
+            "list" | "tuple" | "set" | "expression_list" => {
+                let mut cursor = node.walk();
+                let items: Vec<Node<'t>> = node.named_children(&mut cursor).collect();
+                let values: Vec<Value> = items.iter().map(|i| self.eval(*i, frame)).collect();
+                Value::union(&values)
+            }
+            "dictionary" => {
+                let mut cursor = node.walk();
+                let items: Vec<Node<'t>> = node.named_children(&mut cursor).collect();
+                let mut values = Vec::new();
+                for item in items {
+                    if item.kind() == "pair" {
+                        for field in ["key", "value"] {
+                            if let Some(n) = item.child_by_field_name(field) {
+                                values.push(self.eval(n, frame));
+                            }
+                        }
+                    } else {
+                        values.push(self.eval(item, frame));
+                    }
+                }
+                Value::union(&values)
+            }
+            "list_comprehension"
+            | "set_comprehension"
+            | "generator_expression"
+            | "dictionary_comprehension" => self.eval_comprehension(node, frame),
+            "named_expression" => {
+                let value = node
+                    .child_by_field_name("value")
+                    .map(|v| self.eval(v, frame))
+                    .unwrap_or_default();
+                if let Some(name) = node.child_by_field_name("name") {
+                    self.assign(name, None, value.clone(), frame);
+                }
+                value
+            }
+            "assignment" => {
+                // `a = b = value` nests assignments.
+                let value_node = node.child_by_field_name("right");
+                let value = value_node.map(|v| self.eval(v, frame)).unwrap_or_default();
+                if let Some(left) = node.child_by_field_name("left") {
+                    self.assign(left, value_node, value.clone(), frame);
+                }
+                value
+            }
+            "augmented_assignment" => {
+                let right = node
+                    .child_by_field_name("right")
+                    .map(|v| self.eval(v, frame))
+                    .unwrap_or_default();
+                let Some(left) = node.child_by_field_name("left") else {
+                    return Value::default();
+                };
+                let mut value = self.eval(left, frame);
+                let operator = node
+                    .child_by_field_name("operator")
+                    .map(|o| node_text(o, text));
+                if operator == Some("+=") && value.known.is_some() {
+                    if let Some(Known::Str(prefix)) = &value.known {
+                        let prefix = prefix.to_string();
+                        let right = self.apply_prefix(right, &prefix);
+                        value.join(&right);
+                    }
+                } else {
+                    value.join(&right);
+                }
+                value.known = None;
+                self.assign(left, None, value.clone(), frame);
+                value
+            }
+            "yield" => {
+                if let Some(inner) = node.named_child(0) {
+                    let v = self.eval(inner, frame);
+                    frame.returns.join(&v.data());
+                }
+                Value::default()
+            }
+            "lambda" => Value::default(),
+            _ => Value::default(),
+        }
+    }
+
+    fn eval_name(&mut self, node: Node<'t>, frame: &mut Frame) -> Value {
+        let name = node_text(node, self.text);
+        if let Some(value) = frame.env.get(name) {
+            let mut value = value.clone();
+            if frame.containers.contains(name) {
+                let prefix = format!("{name}[");
+                let entries: Vec<Value> = frame
+                    .env
+                    .iter()
+                    .filter(|(k, _)| k.starts_with(&prefix))
+                    .map(|(_, v)| v.data())
+                    .collect();
+                for entry in &entries {
+                    value.join(entry);
+                }
+            }
+            return value;
+        }
+        if let Some(qualified) = self.semantic.binding(name) {
+            return self.qualified_source(node, qualified);
+        }
+        Value::default()
+    }
+
+    /// The value of an imported name or attribute path that is a source.
+    fn qualified_source(&self, node: Node<'t>, qualified: &str) -> Value {
+        if REQUEST_GLOBALS.contains(&qualified) {
+            return Value {
+                request: Some(Hop::start(node.byte_range(), "request")),
+                ..Value::default()
+            };
+        }
+        if let Some((_, threat, what)) = ATTRIBUTE_SOURCES.iter().find(|(q, ..)| *q == qualified) {
+            let written = node_text(node, self.text);
+            return Value::source(
+                *threat,
+                Hop::start(node.byte_range(), format!("{what} (`{written}`)")),
+            );
+        }
+        Value::default()
+    }
+
+    fn eval_attribute(&mut self, node: Node<'t>, frame: &mut Frame) -> Value {
+        let text = self.text;
+        if let Some(path) = reference_path(node, text)
+            && let Some(value) = frame.env.get(&path)
+        {
+            return value.clone();
+        }
+        let Some(object) = node.child_by_field_name("object") else {
+            return Value::default();
+        };
+        let attribute = node
+            .child_by_field_name("attribute")
+            .map(|a| node_text(a, text))
+            .unwrap_or_default();
+        // `flask.request`, `sys.argv` written out.
+        if let Some(qualified) = self.semantic.qualified_names(node, text).into_iter().next() {
+            let value = self.qualified_source(node, &qualified);
+            if value.is_tainted() || value.request.is_some() {
+                return value;
+            }
+        }
+        let base = self.eval(object, frame);
+        // `self.request` in a web file.
+        if attribute == "request" && self.web && node_text(object, text) == "self" {
+            return Value {
+                request: Some(Hop::start(node.byte_range(), "request")),
+                ..Value::default()
+            };
+        }
+        if base.request.is_some() && REQUEST_INPUT.contains(&attribute) {
+            let written = node_text(node, text);
+            return self.request_input(
+                attribute,
+                node.byte_range(),
+                format!("request input `{written}`"),
+            );
+        }
+        base.data()
+    }
+
+    fn eval_subscript(&mut self, node: Node<'t>, frame: &mut Frame) -> Value {
+        let text = self.text;
+        let Some(base) = node.child_by_field_name("value") else {
+            return Value::default();
+        };
+        let mut cursor = node.walk();
+        let keys: Vec<Node<'t>> = node
+            .children_by_field_name("subscript", &mut cursor)
+            .collect();
+        for key in &keys {
+            if key.kind() != "slice" {
+                self.eval(*key, frame);
+            }
+        }
+        if let (Some(path), [key]) = (reference_path(base, text), keys.as_slice())
+            && let Some(key) = constant_key(*key, text)
+            && frame.containers.contains(&path)
+        {
+            if let Some(entry) = frame.env.get(&entry_key(&path, &key)) {
+                return entry.clone();
+            }
+            return frame.env.get(&path).map(Value::data).unwrap_or_default();
+        }
+        let value = self.eval(base, frame);
+        // A tuple from a function may hold a known constant elsewhere; the
+        // element is as tainted as the whole.
+        value.data()
+    }
+
+    fn eval_string(&mut self, node: Node<'t>, frame: &mut Frame) -> Value {
+        let text = self.text;
+        let mut cursor = node.walk();
+        let interpolations: Vec<Node<'t>> = node
+            .named_children(&mut cursor)
+            .filter(|c| c.kind() == "interpolation")
+            .collect();
+        if interpolations.is_empty() {
+            return match string_literal(node, text) {
+                Some(s) => Value::known(Known::Str(Rc::from(s.as_str()))),
+                None => Value::default(),
+            };
+        }
+        // Each value is safe for what the text before it fixes (earlier
+        // values standing in as `x`).
+        let mut prefix = String::new();
+        let mut values = Vec::new();
+        let mut c = node.walk();
+        let children: Vec<Node<'t>> = node.named_children(&mut c).collect();
+        for child in children {
+            match child.kind() {
+                "string_content" | "escape_sequence" => prefix.push_str(node_text(child, text)),
+                "interpolation" => {
+                    let value = self.eval(child, frame);
+                    values.push(self.apply_prefix(value, &prefix));
+                    prefix.push('x');
+                }
+                _ => {}
+            }
+        }
+        Value::union(&values)
+    }
+
+    fn eval_binary(&mut self, node: Node<'t>, frame: &mut Frame) -> Value {
+        let text = self.text;
+        let left = node
+            .child_by_field_name("left")
+            .map(|n| self.eval(n, frame))
+            .unwrap_or_default();
+        let right = node
+            .child_by_field_name("right")
+            .map(|n| self.eval(n, frame))
+            .unwrap_or_default();
+        let operator = node
+            .child_by_field_name("operator")
+            .map(|o| node_text(o, text))
+            .unwrap_or_default();
+        match (&left.known, &right.known, operator) {
+            (Some(Known::Str(a)), Some(Known::Str(b)), "+") => {
+                return Value::known(Known::Str(Rc::from(format!("{a}{b}").as_str())));
+            }
+            (Some(Known::Int(a)), Some(Known::Int(b)), "+") => {
+                return Value::known(Known::Int(a.wrapping_add(*b)));
+            }
+            _ => {}
+        }
+        let right = match (&left.known, operator) {
+            (Some(Known::Str(s)), "+") => self.apply_prefix(right, s),
+            (Some(Known::Str(s)), "%") => {
+                let format = s.to_string();
+                self.format_values(&format, node, right, frame)
+            }
+            _ => right,
+        };
+        let mut out = Value::union([&left, &right]);
+        out.known = None;
+        out
+    }
+
+    /// For `"fmt" % (a, b)`: each value made safe for what the format's
+    /// text before it fixes (earlier values standing in as `x`).
+    fn format_values(
+        &mut self,
+        format: &str,
+        node: Node<'t>,
+        whole: Value,
+        frame: &mut Frame,
+    ) -> Value {
+        let Some(right) = node.child_by_field_name("right") else {
+            return whole;
+        };
+        let elements: Vec<Node<'t>> = if right.kind() == "tuple" {
+            let mut c = right.walk();
+            right.named_children(&mut c).collect()
+        } else {
+            vec![right]
+        };
+        let mut pieces = format.split('%');
+        let mut prefix = pieces.next().unwrap_or("").to_string();
+        let mut values = Vec::new();
+        for (element, piece) in elements.iter().zip(pieces) {
+            let value = self.eval(*element, frame);
+            values.push(self.apply_prefix(value, &prefix));
+            prefix.push('x');
+            prefix.push_str(piece.get(1..).unwrap_or(""));
+        }
+        if values.len() != elements.len() {
+            return whole;
+        }
+        Value::union(&values)
+    }
+
+    fn eval_comparison(&mut self, node: Node<'t>, frame: &mut Frame) -> Value {
+        let mut cursor = node.walk();
+        let operands: Vec<Node<'t>> = node.named_children(&mut cursor).collect();
+        let values: Vec<Value> = operands.iter().map(|o| self.eval(*o, frame)).collect();
+        let operators: Vec<&str> = {
+            let mut c = node.walk();
+            node.children_by_field_name("operators", &mut c)
+                .map(|o| node_text(o, self.text))
+                .collect()
+        };
+        if let ([a, b], [op]) = (values.as_slice(), operators.as_slice())
+            && let (Some(x), Some(y)) = (&a.known, &b.known)
+        {
+            match *op {
+                "==" | "is" => return Value::known(Known::Bool(x == y)),
+                "!=" => return Value::known(Known::Bool(x != y)),
+                _ => {}
+            }
+        }
+        Value::default()
+    }
+
+    fn eval_comprehension(&mut self, node: Node<'t>, frame: &mut Frame) -> Value {
+        let saved = frame.state();
+        let mut cursor = node.walk();
+        let clauses: Vec<Node<'t>> = node.named_children(&mut cursor).collect();
+        for clause in &clauses {
+            match clause.kind() {
+                "for_in_clause" => {
+                    let iterable = clause
+                        .child_by_field_name("right")
+                        .map(|r| self.eval(r, frame))
+                        .unwrap_or_default();
+                    if let Some(left) = clause.child_by_field_name("left") {
+                        self.assign(left, None, iterable.data(), frame);
+                    }
+                }
+                "if_clause" => {
+                    if let Some(c) = clause.named_child(0) {
+                        self.eval(c, frame);
+                    }
+                }
+                _ => {}
+            }
+        }
+        let out = match node.child_by_field_name("body") {
+            Some(body) if body.kind() == "pair" => {
+                let mut values = Vec::new();
+                for field in ["key", "value"] {
+                    if let Some(n) = body.child_by_field_name(field) {
+                        values.push(self.eval(n, frame));
+                    }
+                }
+                Value::union(&values)
+            }
+            Some(body) => self.eval(body, frame).data(),
+            None => Value::default(),
+        };
+        let reachable = frame.reachable;
+        frame.restore(saved);
+        frame.reachable = reachable;
+        out
+    }
+
+    /// Makes taints safe for the specs whose safe prefix the literal start
+    /// of a built string passes.
+    pub(super) fn apply_prefix(&self, value: Value, prefix: &str) -> Value {
+        if !value.is_tainted() {
+            return value;
+        }
+        let mask = self
+            .specs
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| s.spec.safe_prefix.is_some_and(|f| f(prefix)))
+            .fold(0u64, |m, (i, _)| m | (1 << i));
+        if mask == 0 {
+            return value;
+        }
+        let mut out = value;
+        for taint in &mut out.taints {
+            taint.safe |= mask;
+        }
+        out
+    }
+
+    pub(super) fn eval_arguments(
+        &mut self,
+        call: Node<'t>,
+        receiver: Option<(Node<'t>, Value)>,
+        frame: &mut Frame,
+    ) -> Arguments<'t> {
+        let text = self.text;
+        let mut out = Arguments {
+            positional: Vec::new(),
+            keywords: Vec::new(),
+            receiver,
+        };
+        let Some(args) = call.child_by_field_name("arguments") else {
+            return out;
+        };
+        if args.kind() == "generator_expression" {
+            let value = self.eval(args, frame);
+            out.positional.push((args, value));
+            return out;
+        }
+        let mut cursor = args.walk();
+        let items: Vec<Node<'t>> = args.named_children(&mut cursor).collect();
+        for item in items {
+            match item.kind() {
+                "keyword_argument" => {
+                    let (Some(name), Some(value)) = (
+                        item.child_by_field_name("name"),
+                        item.child_by_field_name("value"),
+                    ) else {
+                        continue;
+                    };
+                    let v = self.eval(value, frame);
+                    out.keywords.push((node_text(name, text), value, v));
+                }
+                "comment" => {}
+                _ => {
+                    let v = self.eval(item, frame);
+                    out.positional.push((item, v));
+                }
+            }
+        }
+        out
+    }
+
+    fn eval_call(&mut self, call: Node<'t>, frame: &mut Frame) -> Value {
+        let text = self.text;
+        let Some(function) = call.child_by_field_name("function") else {
+            return Value::default();
+        };
+        let names = self.semantic.callee_names(call, text);
+        let is = |target: &str| names.iter().any(|n| n == target);
+        let method = (function.kind() == "attribute")
+            .then(|| function.child_by_field_name("attribute"))
+            .flatten()
+            .map(|m| node_text(m, text));
+        let object = (function.kind() == "attribute")
+            .then(|| function.child_by_field_name("object"))
+            .flatten();
+        let receiver = match object {
+            Some(o) => Some((o, self.eval(o, frame))),
+            None => {
+                if function.kind() != "identifier" {
+                    self.eval(function, frame);
+                }
+                None
+            }
+        };
+        let arguments = self.eval_arguments(call, receiver, frame);
+        self.check_sinks(call, &names, method, &arguments, frame);
+
+        // Sanitizers of some detectors: the data stays tainted for the
+        // others.
+        let mask = self.sanitizer_mask(call, &names, method);
+        let receiver_value = arguments.receiver.as_ref().map(|(_, v)| v);
+
+        // Writes into a container held in a variable.
+        if let (Some(m), Some(o)) = (method, object)
+            && CONTAINER_WRITES.contains(&m)
+            && let Some(path) = reference_path(o, text)
+        {
+            let written = Value::union(arguments.all_values());
+            if written.is_tainted() {
+                frame.env.entry(path).or_default().join(&written);
+            }
+        }
+
+        if UNIVERSAL_SANITIZERS.iter().any(|s| is(s)) {
+            return Value::default();
+        }
+
+        // Calls into functions of this file.
+        if let Some(index) = self.resolve(function, frame) {
+            let value = self.apply_summary(index, call, &arguments, frame);
+            return if mask != 0 {
+                value.sanitized(mask)
+            } else {
+                value
+            };
+        }
+
+        let mut result = Value::default();
+        // Sources.
+        if let Some((_, threat, what)) =
+            CALL_SOURCES
+                .iter()
+                .find(|(q, ..)| match q.strip_prefix('.') {
+                    Some(m) => method == Some(m),
+                    None => is(q) && self.semantic.binding(q).is_none_or(|b| b == *q),
+                })
+        {
+            let written = node_text(call, text);
+            let short: String = written.chars().take(60).collect();
+            result.join(&Value::source(
+                *threat,
+                Hop::start(call.byte_range(), format!("{what} (`{short}`)")),
+            ));
+        }
+        if let (Some(m), Some(o)) = (method, object)
+            && TORNADO_ARGUMENTS.contains(&m)
+            && node_text(o, text) == "self"
+            && self.web
+        {
+            result.join(&Value::source(
+                Threat::Remote,
+                Hop::start(call.byte_range(), format!("request input `self.{m}()`")),
+            ));
+        }
+        // Methods: request accessors, and methods handing on their data.
+        if let (Some(m), Some(receiver)) = (method, receiver_value) {
+            if receiver.request.is_some() && REQUEST_INPUT.contains(&m) {
+                let written = node_text(function, text);
+                result.join(&self.request_input(
+                    m,
+                    call.byte_range(),
+                    format!("request input `{written}()`"),
+                ));
+            } else if PROPAGATING_METHODS.contains(&m) {
+                let mut values = vec![receiver.data()];
+                if ARGUMENT_PROPAGATING_METHODS.contains(&m) {
+                    values.extend(arguments.all_values().map(Value::data));
+                }
+                result.join(&Value::union(&values));
+            }
+        }
+        // Known propagators.
+        if PROPAGATORS.iter().any(|p| is(p)) {
+            result.join(&Value::union(arguments.all_values()));
+            if let Some(r) = receiver_value {
+                result.join(&r.data());
+            }
+        }
+        // `"...{}".format(x)`: a literal prefix fixes the start.
+        if method == Some("format")
+            && let Some(Known::Str(s)) = receiver_value.and_then(|r| r.known.clone())
+        {
+            let prefix = s.split('{').next().unwrap_or("").to_string();
+            result = self.apply_prefix(result, &prefix);
+        }
+        // A sanitizer of some detectors hands the data on, safe for them.
+        if mask != 0 {
+            let mut values: Vec<Value> = arguments.all_values().map(Value::data).collect();
+            if let Some(r) = receiver_value {
+                values.push(r.data());
+            }
+            result.join(&Value::union(&values));
+            return result.sanitized(mask);
+        }
+        result
+    }
+
+    /// Input read from a request. The request's own path and URL start
+    /// with `/` or the server's origin, so they are built like a local
+    /// path: safe where only the start matters (redirects, SSRF).
+    fn request_input(&self, member: &str, range: std::ops::Range<usize>, note: String) -> Value {
+        let value = Value::source(Threat::Remote, Hop::start(range, note));
+        if REQUEST_LOCATION.contains(&member) {
+            self.apply_prefix(value, "/request-path")
+        } else {
+            value
+        }
+    }
+
+    /// The bits of the specs for which this call is a sanitizer.
+    fn sanitizer_mask(&self, call: Node<'t>, names: &[String], method: Option<&str>) -> u64 {
+        let mut mask = 0u64;
+        for (slot, active) in self.specs.iter().enumerate() {
+            let spec = active.spec;
+            let listed = spec.sanitizers.iter().any(|s| match s.strip_prefix('.') {
+                Some(m) => method == Some(m),
+                None => names.iter().any(|n| n == s),
+            });
+            let conditional = spec.sanitizes.is_some_and(|f| f(call, self.text));
+            if listed || conditional {
+                mask |= 1 << slot;
+            }
+        }
+        mask
+    }
+
+    /// The function of this file a call invokes: `f(...)` for a module
+    /// function not shadowed by an import, `self.m(...)` for a method of
+    /// the enclosing class.
+    fn resolve(&self, function: Node<'t>, frame: &Frame) -> Option<usize> {
+        let text = self.text;
+        match function.kind() {
+            "identifier" => {
+                let name = node_text(function, text);
+                if self.semantic.binding(name).is_some() || frame.env.contains_key(name) {
+                    return None;
+                }
+                let index = *self.by_name.get(name)?;
+                self.functions[index].class.is_none().then_some(index)
+            }
+            "attribute" => {
+                let object = function.child_by_field_name("object")?;
+                let object = node_text(object, text);
+                if object != "self" && object != "cls" {
+                    return None;
+                }
+                let method = node_text(function.child_by_field_name("attribute")?, text);
+                let class = frame.class.as_ref()?;
+                self.by_name.get(&format!("{class}.{method}")).copied()
+            }
+            _ => None,
+        }
+    }
+
+    /// Applies a function summary at a call: the return value carries the
+    /// arguments that flow to it; parameters that reach sinks inside make
+    /// findings (or summary entries of the caller).
+    fn apply_summary(
+        &mut self,
+        index: usize,
+        call: Node<'t>,
+        arguments: &Arguments<'t>,
+        frame: &mut Frame,
+    ) -> Value {
+        let text = self.text;
+        if self.active.contains(&index) {
+            return Value::union(arguments.all_values());
+        }
+        let function = &self.functions[index];
+        let name = function.name.clone();
+        let method = function.class.is_some() && arguments.receiver.is_some();
+        let params: Vec<String> = function.params.iter().map(|p| p.name.clone()).collect();
+        // Parameter index -> (argument node, value).
+        let mut bound: Vec<Option<(Node<'t>, Value)>> = vec![None; params.len()];
+        let offset = usize::from(method);
+        for (i, (node, value)) in arguments.positional.iter().enumerate() {
+            if let Some(slot) = bound.get_mut(i + offset) {
+                *slot = Some((*node, value.clone()));
+            }
+        }
+        for (keyword, node, value) in &arguments.keywords {
+            if let Some(i) = params.iter().position(|p| p == keyword) {
+                bound[i] = Some((*node, value.clone()));
+            }
+        }
+        let summary = self.summaries[index].clone();
+        for sink in &summary.sinks {
+            let Some(Some((node, value))) = bound.get(sink.param as usize) else {
+                continue;
+            };
+            for taint in &value.taints {
+                let mut taint = taint.clone();
+                taint.safe |= sink.safe;
+                let mut prefix = vec![(node.byte_range(), format!("passed to `{name}`"))];
+                prefix.extend(sink.path.iter().cloned());
+                self.reach(
+                    frame,
+                    sink.slot,
+                    &taint,
+                    prefix,
+                    sink.sink.clone(),
+                    sink.rule,
+                    &sink.what,
+                    sink.fixes.clone(),
+                );
+            }
+        }
+        let mut out = Value::default();
+        let note = format!("returned by `{name}`");
+        for taint in &summary.returns.taints {
+            match taint.origin {
+                Origin::Param(p) => {
+                    if let Some(Some((_, value))) = bound.get(p as usize) {
+                        let mut v = value.data();
+                        for t in &mut v.taints {
+                            t.safe |= taint.safe;
+                        }
+                        out.join(&v.step(call.byte_range(), &note));
+                    }
+                }
+                Origin::Source(_) => {
+                    let v = Value {
+                        taints: vec![taint.clone()],
+                        ..Value::default()
+                    };
+                    out.join(&v.step(call.byte_range(), &note));
+                }
+            }
+        }
+        if summary.returns.request.is_some() {
+            out.request = Some(Hop::start(call.byte_range(), "request"));
+        }
+        let _ = text;
+        out
+    }
+}
+
+/// The literal text at the start of a string or f-string node, up to its
+/// first interpolation.
+pub(super) fn literal_prefix(node: Node<'_>, text: &str) -> Option<String> {
+    if node.kind() != "string" {
+        return None;
+    }
+    let mut prefix = String::new();
+    let mut cursor = node.walk();
+    for child in node.named_children(&mut cursor) {
+        match child.kind() {
+            "string_start" => {}
+            "string_content" => prefix.push_str(node_text(child, text)),
+            "escape_sequence" => prefix.push_str(node_text(child, text)),
+            _ => break,
+        }
+    }
+    Some(prefix)
+}

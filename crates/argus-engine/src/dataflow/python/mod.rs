@@ -1,0 +1,569 @@
+//! The taint engine for Python: an abstract interpreter over the
+//! tree-sitter tree, one function at a time.
+//!
+//! Each function is run with its parameters as symbolic inputs, which gives
+//! its summary: which parameters reach which sinks, and which flow to the
+//! return value. Summaries of the file's functions are computed first (a
+//! few rounds, so calls between them settle), then a last round reports
+//! what real sources reach. Statements update an environment of abstract
+//! values; branches are joined, loops run twice, constant conditions prune
+//! dead branches, and validation in a condition (`if x.isdigit():`, `if x
+//! not in ALLOWED: abort(400)`) cleans the value on the path it guards.
+
+mod expr;
+mod sinks;
+pub mod sources;
+mod stmt;
+
+use std::collections::{HashMap, HashSet};
+use std::ops::Range;
+
+use tree_sitter::Node;
+
+use super::value::{Hop, Origin, Taint, Value};
+use super::{ActiveSpec, Options, TaintFinding, Threat};
+use crate::semantic::{SemanticModel, node_text};
+
+/// Rounds of summary computation before the reporting round; calls nested
+/// deeper than this between functions of one file are followed partly.
+const SUMMARY_ROUNDS: usize = 3;
+
+/// Runs every active taint spec over a Python file.
+pub fn analyze(
+    root: Node<'_>,
+    text: &str,
+    semantic: &SemanticModel,
+    specs: &[ActiveSpec],
+    options: Options,
+) -> Vec<TaintFinding> {
+    if specs.is_empty() {
+        return Vec::new();
+    }
+    let mut interpreter = Interpreter::new(root, text, semantic, specs, options);
+    interpreter.run();
+    interpreter.findings
+}
+
+/// A function of the file.
+struct Function<'t> {
+    node: Node<'t>,
+    name: String,
+    /// The class it is a method of.
+    class: Option<String>,
+    params: Vec<Param<'t>>,
+    /// Registered as a web route by a decorator.
+    route: bool,
+}
+
+struct Param<'t> {
+    name: String,
+    node: Node<'t>,
+    /// Remote input when the framework calls the function.
+    source: Option<&'static str>,
+    /// The web request object.
+    request: bool,
+}
+
+/// A parameter reaching a sink inside a function.
+#[derive(Clone)]
+struct ParamSink {
+    param: u8,
+    slot: usize,
+    safe: u64,
+    /// Parameter first, sink last.
+    path: Vec<(Range<usize>, String)>,
+    sink: Range<usize>,
+    rule: &'static str,
+    what: String,
+    fixes: Vec<crate::fix::Fix>,
+}
+
+/// What a call to a function does with its arguments.
+#[derive(Clone, Default)]
+struct Summary {
+    /// Taints of the return value (parameters and sources).
+    returns: Value,
+    sinks: Vec<ParamSink>,
+}
+
+impl Summary {
+    fn signature(&self) -> Vec<(i32, u64)> {
+        let mut out: Vec<(i32, u64)> = self
+            .returns
+            .taints
+            .iter()
+            .map(|t| match t.origin {
+                Origin::Param(p) => (i32::from(p), t.safe),
+                Origin::Source(_) => (-1, t.safe),
+            })
+            .collect();
+        out.push((-2, self.returns.request.is_some() as u64));
+        out.extend(
+            self.sinks
+                .iter()
+                .map(|s| (1000 + i32::from(s.param) * 64 + s.slot as i32, s.safe)),
+        );
+        out
+    }
+}
+
+/// The state of one function being run.
+struct Frame {
+    env: HashMap<String, Value>,
+    /// Variables with constant-key entries (`d['k']`) in `env`.
+    containers: HashSet<String>,
+    reachable: bool,
+    returns: Value,
+    sinks: Vec<ParamSink>,
+    class: Option<String>,
+    route: bool,
+}
+
+impl Frame {
+    fn new(class: Option<String>, route: bool) -> Frame {
+        Frame {
+            env: HashMap::new(),
+            containers: HashSet::new(),
+            reachable: true,
+            returns: Value::default(),
+            sinks: Vec::new(),
+            class,
+            route,
+        }
+    }
+
+    /// The environment part, for joining branches.
+    fn state(&self) -> (HashMap<String, Value>, HashSet<String>, bool) {
+        (self.env.clone(), self.containers.clone(), self.reachable)
+    }
+
+    fn restore(&mut self, state: (HashMap<String, Value>, HashSet<String>, bool)) {
+        self.env = state.0;
+        self.containers = state.1;
+        self.reachable = state.2;
+    }
+}
+
+type State = (HashMap<String, Value>, HashSet<String>, bool);
+
+/// Joins the states reached at the end of branches; unreachable ones
+/// (after `return`, `raise`, `abort()`) do not count.
+fn join_states(states: Vec<State>) -> State {
+    let live: Vec<State> = states.into_iter().filter(|s| s.2).collect();
+    let mut iter = live.into_iter();
+    let Some(mut first) = iter.next() else {
+        return (HashMap::new(), HashSet::new(), false);
+    };
+    for other in iter {
+        for (name, value) in other.0 {
+            match first.0.get_mut(&name) {
+                Some(mine) => mine.join(&value),
+                None => {
+                    // Bound on one path only: keep its taint, drop its
+                    // constant (it may be unbound or anything else).
+                    let mut v = value;
+                    v.known = None;
+                    first.0.insert(name, v);
+                }
+            }
+        }
+        first.1.extend(other.1);
+    }
+    first
+}
+
+struct Interpreter<'a, 't> {
+    root: Node<'t>,
+    text: &'t str,
+    semantic: &'a SemanticModel,
+    specs: &'a [ActiveSpec],
+    options: Options,
+    /// The file imports a web framework.
+    web: bool,
+    /// ... one whose views take the request as a parameter.
+    request_parameters: bool,
+    functions: Vec<Function<'t>>,
+    /// Function name (or `Class.method`) -> index.
+    by_name: HashMap<String, usize>,
+    summaries: Vec<Summary>,
+    /// Module-level names (constants, imported sources) seen by functions.
+    globals: HashMap<String, Value>,
+    /// The reporting round.
+    collecting: bool,
+    findings: Vec<TaintFinding>,
+    reported: HashSet<(usize, usize)>,
+    /// Functions being run, to stop at recursion.
+    active: Vec<usize>,
+}
+
+impl<'a, 't> Interpreter<'a, 't> {
+    fn new(
+        root: Node<'t>,
+        text: &'t str,
+        semantic: &'a SemanticModel,
+        specs: &'a [ActiveSpec],
+        options: Options,
+    ) -> Self {
+        let web = sources::is_web_file(semantic);
+        let mut interpreter = Interpreter {
+            root,
+            text,
+            semantic,
+            specs,
+            options,
+            web,
+            request_parameters: sources::takes_request_parameter(semantic),
+            functions: Vec::new(),
+            by_name: HashMap::new(),
+            summaries: Vec::new(),
+            globals: HashMap::new(),
+            collecting: false,
+            findings: Vec::new(),
+            reported: HashSet::new(),
+            active: Vec::new(),
+        };
+        interpreter.collect_functions(root, None);
+        interpreter.summaries = vec![Summary::default(); interpreter.functions.len()];
+        interpreter
+    }
+
+    fn run(&mut self) {
+        for _ in 0..SUMMARY_ROUNDS {
+            self.run_module();
+            let mut changed = false;
+            for i in 0..self.functions.len() {
+                let summary = self.run_function(i);
+                if summary.signature() != self.summaries[i].signature() {
+                    changed = true;
+                }
+                self.summaries[i] = summary;
+            }
+            if !changed {
+                break;
+            }
+        }
+        self.collecting = true;
+        self.run_module();
+        for i in 0..self.functions.len() {
+            self.run_function(i);
+        }
+    }
+
+    /// Runs the module's top-level statements; what they bind is visible
+    /// to functions.
+    fn run_module(&mut self) {
+        let mut frame = Frame::new(None, false);
+        self.exec_block(self.root, &mut frame);
+        self.globals = frame.env;
+    }
+
+    fn run_function(&mut self, index: usize) -> Summary {
+        let function = &self.functions[index];
+        let node = function.node;
+        let mut frame = Frame::new(function.class.clone(), function.route);
+        frame.env = self.globals.clone();
+        #[allow(clippy::type_complexity)]
+        let params: Vec<(usize, String, Range<usize>, Option<&'static str>, bool)> = function
+            .params
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (i, p.name.clone(), p.node.byte_range(), p.source, p.request))
+            .collect();
+        for (i, name, range, source, request) in params {
+            let mut value = Value::default();
+            if name != "self" && name != "cls" && i < 64 {
+                value.taints.push(Taint {
+                    origin: Origin::Param(i as u8),
+                    hop: Hop::start(range.clone(), format!("parameter `{name}`")),
+                    safe: 0,
+                });
+            }
+            if let Some(what) = source {
+                value.taints.push(Taint {
+                    origin: Origin::Source(Threat::Remote),
+                    hop: Hop::start(range.clone(), format!("{what} `{name}`")),
+                    safe: 0,
+                });
+            }
+            if request {
+                value.request = Some(Hop::start(range, format!("request `{name}`")));
+            }
+            frame.env.insert(name, value);
+        }
+        self.active.push(index);
+        if let Some(body) = node.child_by_field_name("body") {
+            self.exec_block(body, &mut frame);
+        }
+        self.active.pop();
+        Summary {
+            returns: frame.returns,
+            sinks: frame.sinks,
+        }
+    }
+
+    /// Finds every function definition, with its class and parameters.
+    fn collect_functions(&mut self, node: Node<'t>, class: Option<String>) {
+        let mut cursor = node.walk();
+        for child in node.named_children(&mut cursor) {
+            match child.kind() {
+                "function_definition" => self.add_function(child, class.clone(), &[]),
+                "decorated_definition" => {
+                    let Some(definition) = child.child_by_field_name("definition") else {
+                        continue;
+                    };
+                    let mut c = child.walk();
+                    let decorators: Vec<Node<'t>> = child
+                        .named_children(&mut c)
+                        .filter(|d| d.kind() == "decorator")
+                        .collect();
+                    match definition.kind() {
+                        "function_definition" => {
+                            self.add_function(definition, class.clone(), &decorators)
+                        }
+                        "class_definition" => self.add_class(definition),
+                        _ => {}
+                    }
+                }
+                "class_definition" => self.add_class(child),
+                _ => self.collect_functions(child, class.clone()),
+            }
+        }
+    }
+
+    fn add_class(&mut self, class: Node<'t>) {
+        let name = class
+            .child_by_field_name("name")
+            .map(|n| node_text(n, self.text).to_string());
+        if let Some(body) = class.child_by_field_name("body") {
+            self.collect_functions(body, name);
+        }
+    }
+
+    fn add_function(&mut self, node: Node<'t>, class: Option<String>, decorators: &[Node<'t>]) {
+        let text = self.text;
+        let Some(name) = node.child_by_field_name("name") else {
+            return;
+        };
+        let name = node_text(name, text).to_string();
+        let route = decorators.iter().find_map(|d| self.route_path(*d));
+        let is_route = route.is_some();
+        let mut params = Vec::new();
+        if let Some(list) = node.child_by_field_name("parameters") {
+            let mut cursor = list.walk();
+            let nodes: Vec<Node<'t>> = list.named_children(&mut cursor).collect();
+            let names: Vec<String> = nodes
+                .iter()
+                .map(|p| param_name(*p, text).unwrap_or_default())
+                .collect();
+            let lambda = names.len() >= 2 && names[0] == "event" && names[1] == "context";
+            // Views take the request first (after `self`); a `request`
+            // further down is usually something else (an HTTP client's).
+            let first = usize::from(matches!(
+                names.first().map(String::as_str),
+                Some("self" | "cls")
+            ));
+            for (position, (p, param_name)) in nodes.iter().zip(names).enumerate() {
+                if param_name.is_empty() {
+                    continue;
+                }
+                let request = self.request_parameters
+                    && ((param_name == "request" && position == first)
+                        || sources::request_annotation(*p, text));
+                let source = if lambda && param_name == "event" {
+                    Some("the Lambda event")
+                } else if is_route
+                    && !request
+                    && param_name != "self"
+                    && !sources::safe_annotation(*p, text)
+                    && !dependency_default(*p, text)
+                    && !route
+                        .as_deref()
+                        .is_some_and(|r| typed_converter(r, &param_name))
+                {
+                    Some("route parameter")
+                } else {
+                    None
+                };
+                params.push(Param {
+                    name: param_name,
+                    node: *p,
+                    source,
+                    request,
+                });
+            }
+        }
+        let key = match &class {
+            Some(c) => format!("{c}.{name}"),
+            None => name.clone(),
+        };
+        let index = self.functions.len();
+        self.by_name.entry(key).or_insert(index);
+        self.functions.push(Function {
+            node,
+            name,
+            class,
+            params,
+            route: is_route,
+        });
+        // Nested functions and classes.
+        if let Some(body) = node.child_by_field_name("body") {
+            self.collect_functions(body, None);
+        }
+    }
+
+    /// The path of a route decorator (`@app.route("/u/<name>")`), or an
+    /// empty string for a route whose path is not a literal.
+    fn route_path(&self, decorator: Node<'t>) -> Option<String> {
+        let call = decorator.named_child(0).filter(|c| c.kind() == "call")?;
+        let function = call.child_by_field_name("function")?;
+        if function.kind() != "attribute" {
+            return None;
+        }
+        let method = node_text(function.child_by_field_name("attribute")?, self.text);
+        if !sources::ROUTE_DECORATORS.contains(&method) || !self.web {
+            return None;
+        }
+        let first = crate::semantic::positional_arguments(crate::lang::Grammar::Python, call)
+            .into_iter()
+            .next();
+        Some(
+            first
+                .and_then(|a| crate::semantic::string_literal(a, self.text))
+                .unwrap_or_default(),
+        )
+    }
+
+    /// Whether a taint from this origin counts for the spec in `slot`.
+    fn counts(&self, slot: usize, threat: Threat) -> bool {
+        match threat {
+            Threat::Remote => true,
+            Threat::Local => self.options.local_threats && self.specs[slot].spec.local_sources,
+        }
+    }
+
+    /// Records that `taint` reaches the sink at `sink` for the spec in
+    /// `slot`: a finding for a source, a summary entry for a parameter.
+    #[allow(clippy::too_many_arguments)]
+    fn reach(
+        &mut self,
+        frame: &mut Frame,
+        slot: usize,
+        taint: &Taint,
+        prefix: Vec<(Range<usize>, String)>,
+        sink: Range<usize>,
+        rule: &'static str,
+        what: &str,
+        fixes: Vec<crate::fix::Fix>,
+    ) {
+        if taint.is_safe_for(slot) {
+            return;
+        }
+        let mut path = taint.hop.path();
+        path.extend(prefix);
+        if path.last().is_none_or(|(range, _)| *range != sink) {
+            path.push((sink.clone(), format!("reaches {what}")));
+        }
+        match taint.origin {
+            Origin::Param(param) => {
+                if frame.sinks.iter().any(|s| {
+                    s.param == param && s.slot == slot && s.sink == sink && s.safe == taint.safe
+                }) {
+                    return;
+                }
+                frame.sinks.push(ParamSink {
+                    param,
+                    slot,
+                    safe: taint.safe,
+                    path,
+                    sink,
+                    rule,
+                    what: what.to_string(),
+                    fixes,
+                });
+            }
+            Origin::Source(threat) => {
+                if !self.collecting || !self.counts(slot, threat) {
+                    return;
+                }
+                let detector = self.specs[slot].detector;
+                if !self.reported.insert((detector, sink.start)) {
+                    return;
+                }
+                let origin = taint.hop.origin();
+                let source = self.text[origin.range.clone()].to_string();
+                self.findings.push(TaintFinding {
+                    detector,
+                    range: sink,
+                    rule,
+                    message: format!("{} reaches {what} unsanitized", capitalize(&origin.note)),
+                    path,
+                    source,
+                    fixes,
+                });
+            }
+        }
+    }
+}
+
+/// The name a parameter node binds.
+fn param_name(param: Node<'_>, text: &str) -> Option<String> {
+    let name = match param.kind() {
+        "identifier" => param,
+        "typed_parameter" => param.named_child(0)?,
+        "default_parameter" | "typed_default_parameter" => param.child_by_field_name("name")?,
+        "list_splat_pattern" | "dictionary_splat_pattern" => param.named_child(0)?,
+        _ => return None,
+    };
+    let name = if name.kind() == "identifier" {
+        name
+    } else {
+        name.named_child(0)?
+    };
+    Some(node_text(name, text).to_string())
+}
+
+/// FastAPI dependencies (`db = Depends(get_db)`) are not request data.
+fn dependency_default(param: Node<'_>, text: &str) -> bool {
+    param
+        .child_by_field_name("value")
+        .filter(|v| v.kind() == "call")
+        .and_then(|v| v.child_by_field_name("function"))
+        .is_some_and(|f| {
+            let name = node_text(f, text);
+            name.ends_with("Depends") || name.ends_with("Security")
+        })
+}
+
+/// Flask converters that only let numbers through (`<int:id>`).
+fn typed_converter(route: &str, param: &str) -> bool {
+    ["int", "float", "uuid"]
+        .iter()
+        .any(|c| route.contains(&format!("<{c}:{param}>")))
+}
+
+fn capitalize(s: &str) -> String {
+    let mut chars = s.chars();
+    match chars.next() {
+        Some(c) => c.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+/// Shared by expressions and statements: the dotted path of a simple
+/// reference (`x`, `self.name`, `a.b.c`), used as an environment key.
+fn reference_path(node: Node<'_>, text: &str) -> Option<String> {
+    match node.kind() {
+        "identifier" => Some(node_text(node, text).to_string()),
+        "attribute" => {
+            let object = reference_path(node.child_by_field_name("object")?, text)?;
+            let attribute = node_text(node.child_by_field_name("attribute")?, text);
+            Some(format!("{object}.{attribute}"))
+        }
+        _ => None,
+    }
+}
+
+/// The environment key of `base[key]` for a constant key.
+fn entry_key(base: &str, key: &str) -> String {
+    format!("{base}[{key}]")
+}

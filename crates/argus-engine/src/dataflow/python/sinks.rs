@@ -1,0 +1,184 @@
+//! Matching calls (and route returns) against the sinks of the active
+//! specs.
+
+use tree_sitter::Node;
+
+use super::expr::Arguments;
+use super::{Frame, Interpreter, entry_key, reference_path};
+use crate::dataflow::value::Value;
+use crate::dataflow::{Arg, FixSite, Sink};
+use crate::semantic::node_text;
+
+impl<'t> Interpreter<'_, 't> {
+    pub(super) fn check_sinks(
+        &mut self,
+        call: Node<'t>,
+        names: &[String],
+        method: Option<&str>,
+        arguments: &Arguments<'t>,
+        frame: &mut Frame,
+    ) {
+        for slot in 0..self.specs.len() {
+            let spec = self.specs[slot].spec;
+            let Some(sink) = spec.sinks.iter().find(|sink| {
+                let matched = match sink.callee.strip_prefix('.') {
+                    Some(m) => method == Some(m),
+                    None => names.iter().any(|n| n == sink.callee),
+                };
+                matched
+                    && sink
+                        .when
+                        .is_none_or(|when| when(call, self.text, self.semantic))
+            }) else {
+                continue;
+            };
+            let selected = self.select(sink, arguments, frame);
+            for (node, value) in selected {
+                let live: Vec<_> = value
+                    .taints
+                    .iter()
+                    .filter(|t| !t.is_safe_for(slot))
+                    .cloned()
+                    .collect();
+                if live.is_empty() {
+                    continue;
+                }
+                let fixes = match spec.fix {
+                    Some(build) if self.collecting => build(&FixSite {
+                        call,
+                        argument: node,
+                        text: self.text,
+                        semantic: self.semantic,
+                        root: self.root,
+                    }),
+                    _ => Vec::new(),
+                };
+                let what = self.describe(sink, call);
+                for taint in live {
+                    self.reach(
+                        frame,
+                        slot,
+                        &taint,
+                        Vec::new(),
+                        call.byte_range(),
+                        sink.rule,
+                        &what,
+                        fixes.clone(),
+                    );
+                }
+            }
+        }
+    }
+
+    /// "an SQL query run by `cursor.execute`"
+    fn describe(&self, sink: &Sink, call: Node<'t>) -> String {
+        let callee = call
+            .child_by_field_name("function")
+            .map(|f| node_text(f, self.text))
+            .unwrap_or_default();
+        let callee: String = callee.chars().take(60).collect();
+        sink.what.replace("{callee}", &format!("`{callee}`"))
+    }
+
+    /// The argument values a sink cares about.
+    fn select(
+        &mut self,
+        sink: &Sink,
+        arguments: &Arguments<'t>,
+        frame: &mut Frame,
+    ) -> Vec<(Node<'t>, Value)> {
+        let mut out = Vec::new();
+        for arg in sink.args {
+            match *arg {
+                Arg::At(index, keyword) => {
+                    if let Some((n, v)) = arguments.at(index, keyword) {
+                        out.push((n, v.clone()));
+                    }
+                }
+                Arg::Keyword(keyword) => {
+                    if let Some((n, v)) = arguments.keyword(keyword) {
+                        out.push((n, v.clone()));
+                    }
+                }
+                Arg::Any => {
+                    out.extend(arguments.positional.iter().cloned());
+                    out.extend(arguments.keywords.iter().map(|(_, n, v)| (*n, v.clone())));
+                }
+                Arg::Receiver => {
+                    if let Some((n, v)) = &arguments.receiver {
+                        out.push((*n, v.clone()));
+                    }
+                }
+                Arg::Program(index, keyword) => {
+                    let Some((node, value)) = arguments.at(index, keyword) else {
+                        continue;
+                    };
+                    let value = value.clone();
+                    out.push(self.program_of(node, value, frame));
+                }
+            }
+        }
+        out
+    }
+
+    /// For a command given as an argument vector, the program it runs (the
+    /// first element); for a string, the whole command.
+    fn program_of(&mut self, node: Node<'t>, whole: Value, frame: &mut Frame) -> (Node<'t>, Value) {
+        match node.kind() {
+            "list" | "tuple" => match node.named_child(0) {
+                Some(first) if first.kind() != "list_splat" => {
+                    let v = self.eval(first, frame);
+                    (first, v)
+                }
+                _ => (node, whole),
+            },
+            _ => {
+                if let Some(path) = reference_path(node, self.text)
+                    && frame.containers.contains(&path)
+                    && let Some(first) = frame.env.get(&entry_key(&path, "0"))
+                {
+                    return (node, first.clone());
+                }
+                (node, whole)
+            }
+        }
+    }
+
+    /// What a web route returns is the response body: HTML unless the
+    /// view says otherwise. Only strings built in the return statement
+    /// count (a dict is serialised as JSON).
+    pub(super) fn route_return(&mut self, value: Node<'t>, result: &Value, frame: &mut Frame) {
+        let builds_string = match value.kind() {
+            "string" => value
+                .named_children(&mut value.walk())
+                .any(|c| c.kind() == "interpolation"),
+            "binary_operator" | "concatenated_string" => true,
+            "call" => value
+                .child_by_field_name("function")
+                .filter(|f| f.kind() == "attribute")
+                .and_then(|f| f.child_by_field_name("attribute"))
+                .is_some_and(|m| matches!(node_text(m, self.text), "format" | "join")),
+            _ => false,
+        };
+        if !builds_string {
+            return;
+        }
+        for slot in 0..self.specs.len() {
+            let Some((rule, what)) = self.specs[slot].spec.route_return else {
+                continue;
+            };
+            for taint in result.taints.clone() {
+                self.reach(
+                    frame,
+                    slot,
+                    &taint,
+                    Vec::new(),
+                    value.byte_range(),
+                    rule,
+                    what,
+                    Vec::new(),
+                );
+            }
+        }
+    }
+}
