@@ -470,13 +470,22 @@ impl<'t> Interpreter<'_, 't> {
                 };
                 let (lt, lf) = self.validated(left, frame);
                 let (rt, rf) = self.validated(right, frame);
+                let both = |a: Vec<String>, b: Vec<String>| -> Vec<String> {
+                    a.into_iter().filter(|n| b.contains(n)).collect()
+                };
                 if operator == Some("and") {
-                    // Both hold when true; when false, nothing is known.
-                    ([lt, rt].concat(), Vec::new())
+                    // True: both hold. False: one of them failed, so only
+                    // what either failure proves.
+                    ([lt, rt].concat(), both(lf, rf))
                 } else {
-                    (Vec::new(), [lf, rf].concat())
+                    (both(lt, rt), [lf, rf].concat())
                 }
             }
+            // A false (empty) value carries nothing to inject.
+            "identifier" | "attribute" => match reference_path(condition, text) {
+                Some(name) => (Vec::new(), vec![name]),
+                None => (Vec::new(), Vec::new()),
+            },
             "comparison_operator" => {
                 // `x in ALLOWED`, `x not in ALLOWED`, `x == "literal"`
                 let mut cursor = condition.walk();
