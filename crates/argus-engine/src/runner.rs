@@ -1,21 +1,25 @@
 //! [`ScanRunner`]: a directory, a file or a zip in, a [`ScanReport`] out.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::time::{Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use argus_model::{AnalysisType, ScanReport, ScanSummary, SkipReason, SkippedFile};
+use argus_model::{AnalysisType, Language, ScanReport, ScanSummary, SkipReason, SkippedFile};
 use rayon::prelude::*;
 
-use crate::analyze::{FileOutcome, Mode, Settings, analyze_bytes};
+use crate::analyze::{FileOutcome, Mode, Settings, analyze_bytes, taint_specs};
 use crate::config::{CONFIG_FILE, ConfigError, ScanConfig};
+use crate::dataflow::{self, ProjectSummaries, project::ExportedSummary};
 use crate::detectors::registry;
+use crate::discover::FileKind;
 use crate::discover::archive::{self, ArchiveError, ArchiveLimits};
 use crate::discover::{self, Candidate, DiscoverError};
 use crate::fingerprint::finding_id;
+use crate::lang::{Grammar, ParseOutcome, parse};
+use crate::semantic::SemanticModel;
 
 /// Receives progress while a scan runs (a progress bar, a log line).
 pub trait Progress: Send + Sync {
@@ -143,10 +147,11 @@ impl ScanRunner {
         };
         skipped.extend(unsupported_in_archive(unextracted, &discovery.skipped));
         skipped.extend(discovery.skipped);
-        let settings = Settings {
+        let mut settings = Settings {
             analysis_type,
             config,
             mode: self.options.mode,
+            project: None,
         };
 
         if let Some(progress) = &self.progress {
@@ -156,6 +161,9 @@ impl ScanRunner {
             .num_threads(self.options.jobs)
             .build()
             .map_err(|e| ScanError::Threads(e.to_string()))?;
+        if settings.mode == Mode::Full {
+            settings.project = pool.install(|| project_summaries(&discovery.files, &settings));
+        }
         let outcomes: Vec<FileOutcome> = pool.install(|| {
             discovery
                 .files
@@ -255,6 +263,49 @@ impl ScanRunner {
             max_ratio: config.limits.max_compression_ratio,
         })
     }
+}
+
+/// Summaries of the project's Python modules that other files import, for
+/// taint paths across files. `None` when there is nothing to share.
+fn project_summaries(files: &[Candidate], settings: &Settings) -> Option<Arc<ProjectSummaries>> {
+    let specs = taint_specs(Language::Python, settings);
+    let python: Vec<&Candidate> = files
+        .iter()
+        .filter(|c| {
+            matches!(c.kind, FileKind::Source(Language::Python, _)) && c.path.ends_with(".py")
+        })
+        .collect();
+    if specs.is_empty() || python.len() < 2 {
+        return None;
+    }
+    let texts: Vec<(&Candidate, String)> = python
+        .par_iter()
+        .filter(|c| c.size <= settings.config.limits.max_file_bytes)
+        .filter_map(|c| fs::read_to_string(&c.abs).ok().map(|t| (*c, t)))
+        .collect();
+    let mut imported = HashSet::new();
+    for (_, text) in &texts {
+        dataflow::project::imported_modules(text, &mut imported);
+    }
+    let budget = Duration::from_secs(settings.config.limits.parse_timeout_seconds.max(1));
+    let modules: Vec<(String, Vec<(String, ExportedSummary)>)> = texts
+        .par_iter()
+        .filter(|(c, _)| dataflow::project::is_imported(&c.path, &imported))
+        .filter_map(|(c, text)| {
+            let ParseOutcome::Parsed(tree) = parse(Grammar::Python, text, budget) else {
+                return None;
+            };
+            let semantic = SemanticModel::for_tree(Grammar::Python, tree.root_node(), text);
+            let functions =
+                dataflow::python::summarize(tree.root_node(), text, &semantic, &specs, &c.path);
+            (!functions.is_empty()).then(|| (c.path.clone(), functions))
+        })
+        .collect();
+    let mut project = ProjectSummaries::default();
+    for (path, functions) in modules {
+        project.insert_module(&path, functions);
+    }
+    (!project.is_empty()).then(|| Arc::new(project))
 }
 
 fn analyze_candidate(candidate: &Candidate, settings: &Settings) -> FileOutcome {

@@ -11,6 +11,7 @@ fn fingerprints(path: &str, text: &str) -> Vec<String> {
         analysis_type: AnalysisType::Security,
         config: ScanConfig::default(),
         mode: argus_engine::analyze::Mode::Full,
+        project: None,
     };
     let kind = classify(path.rsplit('/').next().unwrap()).unwrap();
     match analyze_text(path, kind, text, &settings) {
@@ -98,6 +99,7 @@ fn suppressions_work_for_secrets_in_configuration() {
         analysis_type: AnalysisType::Security,
         config: ScanConfig::default(),
         mode: argus_engine::analyze::Mode::Full,
+        project: None,
     };
     let text = format!(
         "# argus-ignore[secrets/github-personal-access-token]: revoked 2026-01-04, kept for the replay test\nGITHUB_TOKEN={TOKEN}\n"

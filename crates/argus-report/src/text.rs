@@ -169,6 +169,9 @@ fn finding_block(out: &mut String, painter: &Painter, finding: &Finding) {
         for step in &finding.flow {
             let place = match step.location.cell {
                 Some(cell) => format!("cell {}:{}", cell + 1, step.location.start_line),
+                None if step.location.path != finding.location.path => {
+                    format!("{}:{}", step.location.path, step.location.start_line)
+                }
                 None => format!("line {}", step.location.start_line),
             };
             let _ = writeln!(

@@ -8,6 +8,7 @@ use std::ops::Range;
 use argus_model::{Finding, FlowStep, Location, SnippetLine, Suppression as ModelSuppression};
 
 use super::Unit;
+use crate::dataflow::Step;
 use crate::detectors::{RawFinding, registry};
 use crate::fingerprint::{FingerprintInput, fingerprint, secret_digest};
 use crate::fix;
@@ -78,9 +79,15 @@ impl Unit<'_> {
         let flow = raw_finding
             .flow
             .iter()
-            .map(|(range, message)| FlowStep {
-                location: self.location(path, index, range.clone()),
-                message: message.clone(),
+            .map(|step| match step {
+                Step::Here(range, message) => FlowStep {
+                    location: self.location(path, index, range.clone()),
+                    message: message.clone(),
+                },
+                Step::There(located) => FlowStep {
+                    location: located.location.clone(),
+                    message: located.message.clone(),
+                },
             })
             .collect();
         let fingerprint = fingerprint(FingerprintInput {

@@ -35,12 +35,17 @@ pub enum Mode {
     ParseOnly,
 }
 
+pub(crate) use tree::taint_specs;
+
 /// What the analysis of a file needs to know about the scan.
 #[derive(Debug, Clone)]
 pub struct Settings {
     pub analysis_type: AnalysisType,
     pub config: ScanConfig,
     pub mode: Mode,
+    /// Summaries of the project's Python modules, for taint paths that
+    /// cross files (built by the runner before the files are analysed).
+    pub project: Option<std::sync::Arc<crate::dataflow::ProjectSummaries>>,
 }
 
 impl Settings {
@@ -300,7 +305,7 @@ impl<'a> Unit<'a> {
         let mut raw_findings = Vec::new();
         let comments = match (&tree, self.grammar) {
             (Some(tree), Some(grammar)) => {
-                self.run_detectors(tree, grammar, settings, &mut raw_findings)
+                self.run_detectors(tree, grammar, path, settings, &mut raw_findings)
             }
             _ => suppress::text_comments(self.text),
         };

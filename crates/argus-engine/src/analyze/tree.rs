@@ -4,9 +4,11 @@
 use std::ops::Range;
 use std::sync::OnceLock;
 
+use argus_model::Language;
 use tree_sitter::{Node, Tree};
 
 use super::{Settings, Unit};
+use crate::dataflow::python::FileContext;
 use crate::dataflow::{self, ActiveSpec, Options, TaintFinding};
 use crate::detectors::{Check, Checker, RawFinding, Violation, registry};
 use crate::fingerprint::normalized_code;
@@ -55,6 +57,7 @@ impl Unit<'_> {
         &self,
         tree: &Tree,
         grammar: Grammar,
+        path: &str,
         settings: &Settings,
         raw_findings: &mut Vec<RawFinding>,
     ) -> Vec<Range<usize>> {
@@ -68,6 +71,14 @@ impl Unit<'_> {
                 Check::Node { .. } | Check::Taint { .. }
             )
         });
+        // Taint detectors run on every Python file whatever its words: a
+        // call into another module may reach a sink there.
+        let specs: Vec<ActiveSpec> = if grammar == Grammar::Python {
+            taint_specs(Language::Python, settings)
+        } else {
+            Vec::new()
+        };
+        let any_node_check = any_node_check || !specs.is_empty();
         let has_suppression =
             memchr::memmem::find(self.text.as_bytes(), suppress::MARKER.as_bytes()).is_some();
         if !any_node_check && !has_suppression {
@@ -119,22 +130,22 @@ impl Unit<'_> {
         }
         raw_findings.append(&mut checker.findings);
 
-        let specs: Vec<ActiveSpec> = active
-            .iter()
-            .enumerate()
-            .filter(|&(_, &on)| on)
-            .filter_map(|(i, _)| match registry.detector(i).spec.check {
-                Check::Taint { spec, .. } => Some(ActiveSpec { detector: i, spec }),
-                _ => None,
-            })
-            .take(64)
-            .collect();
-        if !specs.is_empty() && grammar == Grammar::Python {
+        if !specs.is_empty() {
             let options = Options {
                 local_threats: settings.config.local_threats,
             };
-            let found =
-                dataflow::python::analyze(tree.root_node(), self.text, &semantic, &specs, options);
+            let file = FileContext {
+                path,
+                project: settings.project.as_deref(),
+            };
+            let found = dataflow::python::analyze(
+                tree.root_node(),
+                self.text,
+                &semantic,
+                &specs,
+                options,
+                file,
+            );
             raw_findings.extend(
                 found
                     .into_iter()
@@ -143,6 +154,22 @@ impl Unit<'_> {
         }
         comments
     }
+}
+
+/// The taint detectors of a language that the scan wants (at most 64, the
+/// width of the engine's masks).
+pub(crate) fn taint_specs(language: Language, settings: &Settings) -> Vec<ActiveSpec> {
+    registry()
+        .all()
+        .iter()
+        .enumerate()
+        .filter(|(_, d)| d.language == Some(language) && settings.wants(d))
+        .filter_map(|(i, d)| match d.spec.check {
+            Check::Taint { spec, .. } => Some(ActiveSpec { detector: i, spec }),
+            _ => None,
+        })
+        .take(64)
+        .collect()
 }
 
 /// A taint finding as the framework reports it: the sink is the flagged

@@ -13,6 +13,7 @@
 //! The engine knows nothing of reporting: it hands back [`TaintFinding`]s
 //! and the detector framework turns them into findings.
 
+pub mod project;
 pub mod python;
 mod value;
 
@@ -23,7 +24,16 @@ use tree_sitter::Node;
 use crate::fix::Fix;
 use crate::semantic::SemanticModel;
 
+pub use project::{LocatedStep, ProjectSummaries};
 pub use value::{Hop, Known, Taint, Value};
+
+/// One step of a taint path: in the analysed file, or in another file of
+/// the project (through a cross-file summary).
+#[derive(Debug, Clone)]
+pub enum Step {
+    Here(Range<usize>, String),
+    There(LocatedStep),
+}
 
 /// Where tainted data may come from. Remote input (a web request, a socket,
 /// a Lambda event) is what an attacker controls from outside; local input
@@ -164,8 +174,8 @@ pub struct TaintFinding {
     pub range: Range<usize>,
     pub rule: &'static str,
     pub message: String,
-    /// Source first, sink last: byte ranges and what happens there.
-    pub path: Vec<(Range<usize>, String)>,
+    /// Source first, sink last.
+    pub path: Vec<Step>,
     /// The text of the source expression, for the fingerprint.
     pub source: String,
     pub fixes: Vec<Fix>,

@@ -50,7 +50,7 @@ pub struct RawFinding {
     /// never shown.
     pub secret: Option<String>,
     /// For a taint finding, its path: source first, sink last.
-    pub flow: Vec<(Range<usize>, String)>,
+    pub flow: Vec<crate::dataflow::Step>,
     /// For a taint finding, the source expression (part of its identity).
     pub source: Option<String>,
 }

@@ -43,6 +43,32 @@ impl SemanticModel {
         }
     }
 
+    /// The model of a whole tree, for analyses outside the one walk (the
+    /// project summaries read each module before the walk).
+    pub fn for_tree(grammar: Grammar, root: Node<'_>, text: &str) -> Self {
+        let mut model = SemanticModel::new(grammar);
+        let observed = Self::observed_kinds(grammar);
+        let mut cursor = root.walk();
+        'walk: loop {
+            let node = cursor.node();
+            if observed.contains(&node.kind()) {
+                model.observe(node, text);
+            }
+            if cursor.goto_first_child() {
+                continue;
+            }
+            loop {
+                if cursor.goto_next_sibling() {
+                    break;
+                }
+                if !cursor.goto_parent() {
+                    break 'walk;
+                }
+            }
+        }
+        model
+    }
+
     /// Node kinds the walk must hand to [`observe`](Self::observe).
     pub fn observed_kinds(grammar: Grammar) -> &'static [&'static str] {
         match grammar {

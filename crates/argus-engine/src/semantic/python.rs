@@ -39,7 +39,7 @@ pub(super) fn observe(model: &mut SemanticModel, node: Node<'_>, text: &str) {
                 match name.kind() {
                     "dotted_name" => {
                         let member = node_text(name, text);
-                        model.bind(member, format!("{module}.{member}"));
+                        model.bind(member, join_module(module, member));
                     }
                     "aliased_import" => {
                         if let (Some(member), Some(alias)) = (
@@ -48,7 +48,7 @@ pub(super) fn observe(model: &mut SemanticModel, node: Node<'_>, text: &str) {
                         ) {
                             model.bind(
                                 node_text(alias, text),
-                                format!("{module}.{}", node_text(member, text)),
+                                join_module(module, node_text(member, text)),
                             );
                         }
                     }
@@ -57,6 +57,15 @@ pub(super) fn observe(model: &mut SemanticModel, node: Node<'_>, text: &str) {
             }
         }
         _ => {}
+    }
+}
+
+/// `a.b` + `c` -> `a.b.c`; `.` + `c` -> `.c` (relative to the package).
+fn join_module(module: &str, member: &str) -> String {
+    if module.ends_with('.') {
+        format!("{module}{member}")
+    } else {
+        format!("{module}.{member}")
     }
 }
 

@@ -43,6 +43,7 @@ pub fn settings() -> Settings {
             ..ScanConfig::default()
         },
         mode: argus_engine::analyze::Mode::Full,
+        project: None,
     }
 }
 

@@ -12,8 +12,9 @@ use super::sources::{
 };
 use super::stmt::constant_key;
 use super::{Frame, Interpreter, entry_key, reference_path};
-use crate::dataflow::Threat;
+use crate::dataflow::project::ExportedSummary;
 use crate::dataflow::value::{Hop, Known, Origin, Value};
+use crate::dataflow::{Step, Threat};
 use crate::semantic::{node_text, string_literal};
 
 /// The evaluated arguments of a call.
@@ -630,6 +631,16 @@ impl<'t> Interpreter<'_, 't> {
             };
         }
 
+        // Calls into functions of other files of the project.
+        if let Some(summary) = self.project_summary(&names) {
+            let value = self.apply_exported(summary, call, &arguments, frame);
+            return if mask != 0 {
+                value.sanitized(mask)
+            } else {
+                value
+            };
+        }
+
         let mut result = Value::default();
         // Sources.
         if let Some((_, threat, what)) =
@@ -796,7 +807,7 @@ impl<'t> Interpreter<'_, 't> {
             for taint in &value.taints {
                 let mut taint = taint.clone();
                 taint.safe |= sink.safe;
-                let mut prefix = vec![(node.byte_range(), format!("passed to `{name}`"))];
+                let mut prefix = vec![Step::Here(node.byte_range(), format!("passed to `{name}`"))];
                 prefix.extend(sink.path.iter().cloned());
                 self.reach(
                     frame,
@@ -836,6 +847,97 @@ impl<'t> Interpreter<'_, 't> {
             out.request = Some(Hop::start(call.byte_range(), "request"));
         }
         let _ = text;
+        out
+    }
+}
+
+impl<'a, 't> Interpreter<'a, 't> {
+    /// The summary of an imported function of another file.
+    fn project_summary(&self, names: &[String]) -> Option<&'a ExportedSummary> {
+        let project = self.project?;
+        names.iter().find_map(|n| project.get(n, &self.module))
+    }
+
+    /// Applies a summary from another file: its sinks make findings at
+    /// this call (the path goes on into the other file), its returns carry
+    /// the arguments and any input it reads itself.
+    fn apply_exported(
+        &mut self,
+        summary: &ExportedSummary,
+        call: Node<'t>,
+        arguments: &Arguments<'t>,
+        frame: &mut Frame,
+    ) -> Value {
+        let name = call
+            .child_by_field_name("function")
+            .map(|f| node_text(f, self.text).to_string())
+            .unwrap_or_default();
+        let mut bound: Vec<Option<(Node<'t>, Value)>> = vec![None; summary.params.len()];
+        for (i, (node, value)) in arguments.positional.iter().enumerate() {
+            if let Some(slot) = bound.get_mut(i) {
+                *slot = Some((*node, value.clone()));
+            }
+        }
+        for (keyword, node, value) in &arguments.keywords {
+            if let Some(i) = summary.params.iter().position(|p| p == keyword) {
+                bound[i] = Some((*node, value.clone()));
+            }
+        }
+        let mask_of = |detectors: &[usize], specs: &[crate::dataflow::ActiveSpec]| -> u64 {
+            specs
+                .iter()
+                .enumerate()
+                .filter(|(_, s)| detectors.contains(&s.detector))
+                .fold(0, |m, (slot, _)| m | (1 << slot))
+        };
+        for sink in &summary.sinks {
+            let Some(slot) = self.specs.iter().position(|s| s.detector == sink.detector) else {
+                continue;
+            };
+            let Some(Some((node, value))) = bound.get(sink.param as usize) else {
+                continue;
+            };
+            let safe = mask_of(&sink.safe_for, self.specs);
+            let what = format!("{} ({}) through `{name}`", sink.what, sink.place);
+            for taint in value.taints.clone() {
+                let mut taint = taint;
+                taint.safe |= safe;
+                let mut prefix = vec![Step::Here(node.byte_range(), format!("passed to `{name}`"))];
+                prefix.extend(sink.path.iter().cloned().map(Step::There));
+                self.reach(
+                    frame,
+                    slot,
+                    &taint,
+                    prefix,
+                    call.byte_range(),
+                    sink.rule,
+                    &what,
+                    Vec::new(),
+                );
+            }
+        }
+        let note = format!("returned by `{name}`");
+        let mut out = Value::default();
+        for (param, safe_for) in &summary.returns {
+            if let Some(Some((_, value))) = bound.get(*param as usize) {
+                let mut v = value.data().sanitized(mask_of(safe_for, self.specs));
+                v.known = None;
+                out.join(&v.step(call.byte_range(), &note));
+            }
+        }
+        if let Some((origin, steps)) = &summary.returns_source {
+            let place = steps
+                .first()
+                .map(|s| format!(" ({}:{})", s.location.path, s.location.start_line))
+                .unwrap_or_default();
+            out.join(&Value::source(
+                Threat::Remote,
+                Hop::start(
+                    call.byte_range(),
+                    format!("{origin}{place}, returned by `{name}`"),
+                ),
+            ));
+        }
         out
     }
 }

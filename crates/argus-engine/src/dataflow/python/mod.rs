@@ -20,13 +20,25 @@ use std::ops::Range;
 
 use tree_sitter::Node;
 
+use argus_model::Location;
+
+use super::project::{self, ExportedSink, ExportedSummary, LocatedStep, ProjectSummaries};
 use super::value::{Hop, Origin, Taint, Value};
-use super::{ActiveSpec, Options, TaintFinding, Threat};
+use super::{ActiveSpec, Options, Step, TaintFinding, Threat};
 use crate::semantic::{SemanticModel, node_text};
+use crate::text::LineIndex;
 
 /// Rounds of summary computation before the reporting round; calls nested
 /// deeper than this between functions of one file are followed partly.
 const SUMMARY_ROUNDS: usize = 3;
+
+/// The file being analysed and what the rest of the project offers.
+#[derive(Clone, Copy)]
+pub struct FileContext<'a> {
+    /// Relative to the scan root, `/`-separated.
+    pub path: &'a str,
+    pub project: Option<&'a ProjectSummaries>,
+}
 
 /// Runs every active taint spec over a Python file.
 pub fn analyze(
@@ -35,13 +47,124 @@ pub fn analyze(
     semantic: &SemanticModel,
     specs: &[ActiveSpec],
     options: Options,
+    file: FileContext<'_>,
 ) -> Vec<TaintFinding> {
-    if specs.is_empty() {
+    if specs.is_empty() || !may_read_input(text, semantic, options, file.project) {
         return Vec::new();
     }
     let mut interpreter = Interpreter::new(root, text, semantic, specs, options);
+    interpreter.project = file.project;
+    interpreter.module = project::module_names(file.path)
+        .into_iter()
+        .next()
+        .unwrap_or_default();
     interpreter.run();
     interpreter.findings
+}
+
+/// Whether a file can read input at all: findings start at a source, so
+/// a file without any is not worth interpreting (its functions are still
+/// summarised for the files that import it).
+fn may_read_input(
+    text: &str,
+    semantic: &SemanticModel,
+    options: Options,
+    project: Option<&ProjectSummaries>,
+) -> bool {
+    options.local_threats
+        || sources::is_web_file(semantic)
+        || project.is_some_and(ProjectSummaries::returns_input)
+        || memchr::memmem::find(text.as_bytes(), b"event").is_some()
+        || memchr::memmem::find(text.as_bytes(), b".recv").is_some()
+}
+
+/// The summaries of a module's functions, for calls from other files.
+pub fn summarize(
+    root: Node<'_>,
+    text: &str,
+    semantic: &SemanticModel,
+    specs: &[ActiveSpec],
+    path: &str,
+) -> Vec<(String, ExportedSummary)> {
+    if specs.is_empty() {
+        return Vec::new();
+    }
+    let options = Options {
+        local_threats: false,
+    };
+    let mut interpreter = Interpreter::new(root, text, semantic, specs, options);
+    interpreter.summarize();
+    let index = LineIndex::new(text);
+    let locate_step = |step: &Step| -> LocatedStep {
+        match step {
+            Step::Here(range, message) => LocatedStep {
+                location: locate(path, text, &index, range.clone()),
+                message: message.clone(),
+            },
+            Step::There(located) => located.clone(),
+        }
+    };
+    let detectors = |mask: u64| -> Vec<usize> {
+        (0..specs.len())
+            .filter(|slot| mask & (1 << slot) != 0)
+            .map(|slot| specs[slot].detector)
+            .collect()
+    };
+    let mut out = Vec::new();
+    for (function, summary) in interpreter.functions.iter().zip(&interpreter.summaries) {
+        if function.class.is_some()
+            || (summary.sinks.is_empty() && summary.returns.taints.is_empty())
+        {
+            continue;
+        }
+        let mut exported = ExportedSummary {
+            params: function.params.iter().map(|p| p.name.clone()).collect(),
+            ..ExportedSummary::default()
+        };
+        for taint in &summary.returns.taints {
+            match taint.origin {
+                Origin::Param(p) => exported.returns.push((p, detectors(taint.safe))),
+                Origin::Source(Threat::Remote) if exported.returns_source.is_none() => {
+                    let steps: Vec<LocatedStep> = taint
+                        .hop
+                        .path()
+                        .into_iter()
+                        .map(|(r, m)| locate_step(&Step::Here(r, m)))
+                        .collect();
+                    let origin = taint.hop.origin().note.clone();
+                    exported.returns_source = Some((origin, steps));
+                }
+                Origin::Source(_) => {}
+            }
+        }
+        for sink in &summary.sinks {
+            let location = locate(path, text, &index, sink.sink.clone());
+            exported.sinks.push(ExportedSink {
+                param: sink.param,
+                detector: specs[sink.slot].detector,
+                safe_for: detectors(sink.safe),
+                path: sink.path.iter().map(&locate_step).collect(),
+                rule: sink.rule,
+                what: sink.what.clone(),
+                place: format!("{path}:{}", location.start_line),
+            });
+        }
+        out.push((function.name.clone(), exported));
+    }
+    out
+}
+
+fn locate(path: &str, text: &str, index: &LineIndex, range: Range<usize>) -> Location {
+    let (start_line, start_column) = index.position(text, range.start);
+    let (end_line, end_column) = index.position(text, range.end);
+    Location {
+        path: path.to_string(),
+        start_line,
+        start_column,
+        end_line,
+        end_column,
+        cell: None,
+    }
 }
 
 /// A function of the file.
@@ -71,7 +194,7 @@ struct ParamSink {
     slot: usize,
     safe: u64,
     /// Parameter first, sink last.
-    path: Vec<(Range<usize>, String)>,
+    path: Vec<Step>,
     sink: Range<usize>,
     rule: &'static str,
     what: String,
@@ -194,6 +317,10 @@ struct Interpreter<'a, 't> {
     reported: HashSet<(usize, usize)>,
     /// Functions being run, to stop at recursion.
     active: Vec<usize>,
+    /// Summaries of the other files of the project.
+    project: Option<&'a ProjectSummaries>,
+    /// This file's module path (`app.views`), for relative imports.
+    module: String,
 }
 
 impl<'a, 't> Interpreter<'a, 't> {
@@ -221,6 +348,8 @@ impl<'a, 't> Interpreter<'a, 't> {
             findings: Vec::new(),
             reported: HashSet::new(),
             active: Vec::new(),
+            project: None,
+            module: String::new(),
         };
         interpreter.collect_functions(root, None);
         interpreter.summaries = vec![Summary::default(); interpreter.functions.len()];
@@ -228,6 +357,16 @@ impl<'a, 't> Interpreter<'a, 't> {
     }
 
     fn run(&mut self) {
+        self.summarize();
+        self.collecting = true;
+        self.run_module();
+        for i in 0..self.functions.len() {
+            self.run_function(i);
+        }
+    }
+
+    /// The summary rounds: until summaries settle, or the round limit.
+    fn summarize(&mut self) {
         for _ in 0..SUMMARY_ROUNDS {
             self.run_module();
             let mut changed = false;
@@ -241,11 +380,6 @@ impl<'a, 't> Interpreter<'a, 't> {
             if !changed {
                 break;
             }
-        }
-        self.collecting = true;
-        self.run_module();
-        for i in 0..self.functions.len() {
-            self.run_function(i);
         }
     }
 
@@ -449,7 +583,7 @@ impl<'a, 't> Interpreter<'a, 't> {
         frame: &mut Frame,
         slot: usize,
         taint: &Taint,
-        prefix: Vec<(Range<usize>, String)>,
+        prefix: Vec<Step>,
         sink: Range<usize>,
         rule: &'static str,
         what: &str,
@@ -458,10 +592,21 @@ impl<'a, 't> Interpreter<'a, 't> {
         if taint.is_safe_for(slot) {
             return;
         }
-        let mut path = taint.hop.path();
+        let mut path: Vec<Step> = taint
+            .hop
+            .path()
+            .into_iter()
+            .map(|(range, note)| Step::Here(range, note))
+            .collect();
         path.extend(prefix);
-        if path.last().is_none_or(|(range, _)| *range != sink) {
-            path.push((sink.clone(), format!("reaches {what}")));
+        // A path ending in another file already ends at its sink.
+        let ends_here = match path.last() {
+            Some(Step::Here(range, _)) => *range != sink,
+            Some(Step::There(_)) => false,
+            None => true,
+        };
+        if ends_here {
+            path.push(Step::Here(sink.clone(), format!("reaches {what}")));
         }
         match taint.origin {
             Origin::Param(param) => {
