@@ -1,11 +1,20 @@
 //! Python detectors.
 
+pub mod assert_used_for_security;
 pub mod code_injection;
 pub mod cross_site_scripting;
+pub mod detect_activated_debug_feature;
+pub mod do_not_auto_add_or_warning_missing_hostkey_policy;
 pub mod hashlib_constructor;
+pub mod improper_certificate_validation;
+pub mod insecure_cookie;
 pub mod insecure_hashing;
+pub mod insecure_random;
+pub mod insecure_socket_bind;
+pub mod insecure_temp_file;
 pub mod ldap_injection;
 pub mod log_injection;
+pub mod loose_file_permissions;
 pub mod module_injection;
 pub mod open_redirect;
 pub mod os_command_injection;
@@ -15,6 +24,7 @@ pub mod server_side_request_forgery;
 pub mod sql_injection;
 pub mod template_injection;
 pub mod untrusted_deserialization;
+pub mod xml_external_entity;
 pub mod xpath_injection;
 
 use tree_sitter::Node;
