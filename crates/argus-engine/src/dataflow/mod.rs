@@ -60,6 +60,11 @@ pub enum Arg {
     /// A command: the n-th argument when it is a string, or its first
     /// element when it is a list (the program run).
     Program(usize, &'static str),
+    /// A MongoDB query document: JavaScript operators (`$where`,
+    /// `$function`, `$accumulator`) built from any input, and values that
+    /// may be objects themselves (parsed JSON), which can smuggle in
+    /// operators such as `$ne`.
+    QueryDocument(usize, &'static str),
 }
 
 /// A condition on the call for it to be a sink (`shell=True`).

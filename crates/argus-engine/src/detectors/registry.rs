@@ -24,6 +24,7 @@ static SPECS: &[&DetectorSpec] = &[
     &python::ldap_injection::SPEC,
     &python::log_injection::SPEC,
     &python::module_injection::SPEC,
+    &python::nosql_injection::SPEC,
     &python::open_redirect::SPEC,
     &python::os_command_injection::SPEC,
     &python::path_traversal::SPEC,

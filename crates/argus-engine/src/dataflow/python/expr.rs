@@ -250,6 +250,11 @@ impl<'t> Interpreter<'_, 't> {
             }
             return value;
         }
+        // Module-level names, read through rather than copied into every
+        // function's environment (branches clone environments).
+        if let Some(value) = self.globals.get(name) {
+            return value.clone();
+        }
         if let Some(qualified) = self.semantic.binding(name) {
             return self.qualified_source(node, qualified);
         }
@@ -277,7 +282,7 @@ impl<'t> Interpreter<'_, 't> {
     fn eval_attribute(&mut self, node: Node<'t>, frame: &mut Frame) -> Value {
         let text = self.text;
         if let Some(path) = reference_path(node, text)
-            && let Some(value) = frame.env.get(&path)
+            && let Some(value) = frame.env.get(&path).or_else(|| self.globals.get(&path))
         {
             return value.clone();
         }

@@ -395,7 +395,6 @@ impl<'a, 't> Interpreter<'a, 't> {
         let function = &self.functions[index];
         let node = function.node;
         let mut frame = Frame::new(function.class.clone(), function.route);
-        frame.env = self.globals.clone();
         #[allow(clippy::type_complexity)]
         let params: Vec<(usize, String, Range<usize>, Option<&'static str>, bool)> = function
             .params
@@ -459,7 +458,22 @@ impl<'a, 't> Interpreter<'a, 't> {
                     }
                 }
                 "class_definition" => self.add_class(child),
-                _ => self.collect_functions(child, class.clone()),
+                // Definitions are statements: only compound statements can
+                // hold more of them.
+                "block"
+                | "if_statement"
+                | "elif_clause"
+                | "else_clause"
+                | "for_statement"
+                | "while_statement"
+                | "try_statement"
+                | "except_clause"
+                | "except_group_clause"
+                | "finally_clause"
+                | "with_statement"
+                | "match_statement"
+                | "case_clause" => self.collect_functions(child, class.clone()),
+                _ => {}
             }
         }
     }

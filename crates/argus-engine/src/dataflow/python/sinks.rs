@@ -9,6 +9,19 @@ use crate::dataflow::value::Value;
 use crate::dataflow::{Arg, FixSite, Sink};
 use crate::semantic::node_text;
 
+/// MongoDB operators whose value is JavaScript run by the server.
+const JS_OPERATORS: &[&str] = &["$where", "$function", "$accumulator"];
+
+/// Only the taints that may be objects rather than strings: parsed JSON
+/// bodies (`request.json`, `get_json()`, `json.loads(...)`) and events.
+fn structured(mut value: Value) -> Value {
+    value.taints.retain(|t| {
+        let origin = &t.hop.origin().note;
+        origin.contains("json") || origin.contains("Lambda event")
+    });
+    value
+}
+
 impl<'t> Interpreter<'_, 't> {
     pub(super) fn check_sinks(
         &mut self,
@@ -109,12 +122,66 @@ impl<'t> Interpreter<'_, 't> {
                         out.push((*n, v.clone()));
                     }
                 }
+                Arg::QueryDocument(index, keyword) => {
+                    let Some((node, value)) = arguments.at(index, keyword) else {
+                        continue;
+                    };
+                    let value = value.clone();
+                    out.extend(self.query_document(node, value, frame));
+                }
                 Arg::Program(index, keyword) => {
                     let Some((node, value)) = arguments.at(index, keyword) else {
                         continue;
                     };
                     let value = value.clone();
                     out.push(self.program_of(node, value, frame));
+                }
+            }
+        }
+        out
+    }
+
+    /// The dangerous parts of a MongoDB query document.
+    fn query_document(
+        &mut self,
+        node: Node<'t>,
+        whole: Value,
+        frame: &mut Frame,
+    ) -> Vec<(Node<'t>, Value)> {
+        let text = self.text;
+        let mut out = Vec::new();
+        match node.kind() {
+            "dictionary" => {
+                let mut cursor = node.walk();
+                let pairs: Vec<Node<'t>> = node.named_children(&mut cursor).collect();
+                for pair in pairs {
+                    let (Some(key), Some(value)) = (
+                        pair.child_by_field_name("key"),
+                        pair.child_by_field_name("value"),
+                    ) else {
+                        continue;
+                    };
+                    let v = self.eval(value, frame);
+                    let operator = crate::semantic::string_literal(key, text)
+                        .is_some_and(|k| JS_OPERATORS.contains(&k.as_str()));
+                    out.push((value, if operator { v } else { structured(v) }));
+                }
+            }
+            _ => {
+                let entries = reference_path(node, text).filter(|p| frame.containers.contains(p));
+                match entries {
+                    Some(path) => {
+                        let prefix = format!("{path}[");
+                        for (key, value) in frame.env.iter().filter(|(k, _)| k.starts_with(&prefix))
+                        {
+                            let operator = JS_OPERATORS
+                                .iter()
+                                .any(|o| key.ends_with(&format!("['{o}']")));
+                            let value = value.clone();
+                            out.push((node, if operator { value } else { structured(value) }));
+                        }
+                    }
+                    None => out.push((node, structured(whole))),
                 }
             }
         }

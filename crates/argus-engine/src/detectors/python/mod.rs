@@ -16,6 +16,7 @@ pub mod ldap_injection;
 pub mod log_injection;
 pub mod loose_file_permissions;
 pub mod module_injection;
+pub mod nosql_injection;
 pub mod open_redirect;
 pub mod os_command_injection;
 pub mod path_traversal;
