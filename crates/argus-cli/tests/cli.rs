@@ -35,7 +35,9 @@ fn scans_the_examples() {
         .arg(examples())
         .assert()
         .success()
-        .stdout(predicate::str::contains("11 findings: 4 high, 7 medium"));
+        .stdout(predicate::str::contains(
+            "13 findings: 2 critical, 4 high, 7 medium",
+        ));
 }
 
 #[test]
@@ -50,6 +52,15 @@ fn fail_on_severity_sets_the_exit_code() {
         .arg("scan")
         .arg(examples())
         .args(["--fail-on-severity", "critical"])
+        .assert()
+        .code(1);
+    // Without the two critical injections, nothing reaches Critical.
+    argus()
+        .arg("scan")
+        .arg(examples())
+        .args(["--fail-on-severity", "critical"])
+        .args(["--disable", "python/sql-injection"])
+        .args(["--disable", "python/os-command-injection"])
         .assert()
         .code(0);
 }
@@ -118,13 +129,13 @@ fn writes_valid_sarif_to_a_file() {
         .arg(&out)
         .assert()
         .success()
-        .stderr(predicate::str::contains("11 findings"));
+        .stderr(predicate::str::contains("13 findings"));
     let log: Value = serde_json::from_str(&fs::read_to_string(&out).unwrap()).unwrap();
     let schema_path = repo_root().join("crates/argus-report/tests/schemas/sarif-schema-2.1.0.json");
     let schema: Value = serde_json::from_str(&fs::read_to_string(schema_path).unwrap()).unwrap();
     let validator = jsonschema::validator_for(&schema).unwrap();
     assert!(validator.is_valid(&log));
-    assert_eq!(log["runs"][0]["results"].as_array().unwrap().len(), 11);
+    assert_eq!(log["runs"][0]["results"].as_array().unwrap().len(), 13);
 }
 
 // `-o` replaces a regular file atomically, but writes into a pipe or a
@@ -153,7 +164,7 @@ fn writes_into_special_files_and_through_links() {
         .assert()
         .success();
     let received: Value = serde_json::from_str(&reader.join().unwrap()).unwrap();
-    assert_eq!(received["findings"].as_array().unwrap().len(), 11);
+    assert_eq!(received["findings"].as_array().unwrap().len(), 13);
     use std::os::unix::fs::FileTypeExt;
     assert!(
         fs::symlink_metadata(&fifo).unwrap().file_type().is_fifo(),
