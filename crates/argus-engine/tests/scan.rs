@@ -275,7 +275,8 @@ fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
 
 /// Request data passed from a view to a helper module that runs it as SQL
 /// is a finding at the call, with the path through the other file; the
-/// same helper fed a constant is not, nor is a module nobody imports.
+/// same helper fed a constant is not; input returned by a helper of another
+/// module is a source.
 #[test]
 fn taint_paths_cross_files() {
     let dir = tempfile::tempdir().unwrap();

@@ -63,14 +63,6 @@ impl Unit<'_> {
     ) -> Vec<Range<usize>> {
         let registry = registry();
         let active = registry.active(self.language, self.text, &|d| settings.wants(d));
-        // When the prefilter leaves no detector able to fire and no
-        // suppression comment exists, the walk has nothing to do.
-        let any_node_check = active.iter().enumerate().any(|(i, &on)| {
-            on && matches!(
-                registry.detector(i).spec.check,
-                Check::Node { .. } | Check::Taint { .. }
-            )
-        });
         // Taint detectors run on every Python file whatever its words: a
         // call into another module may reach a sink there.
         let specs: Vec<ActiveSpec> = if grammar == Grammar::Python {
@@ -78,7 +70,13 @@ impl Unit<'_> {
         } else {
             Vec::new()
         };
-        let any_node_check = any_node_check || !specs.is_empty();
+        // When the prefilter leaves no detector able to fire and no
+        // suppression comment exists, the walk has nothing to do.
+        let any_node_check = !specs.is_empty()
+            || active
+                .iter()
+                .enumerate()
+                .any(|(i, &on)| on && registry.detector(i).spec.check.node_check().is_some());
         let has_suppression =
             memchr::memmem::find(self.text.as_bytes(), suppress::MARKER.as_bytes()).is_some();
         if !any_node_check && !has_suppression {

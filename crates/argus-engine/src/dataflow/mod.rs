@@ -149,18 +149,17 @@ pub struct FixSite<'t> {
 }
 
 impl TaintSpec {
-    /// A spec with sinks and sanitizers only.
-    pub const fn new(sinks: &'static [Sink], sanitizers: &'static [&'static str]) -> TaintSpec {
-        TaintSpec {
-            sinks,
-            sanitizers,
-            local_sources: false,
-            safe_prefix: None,
-            sanitizes: None,
-            route_return: None,
-            fix: None,
-        }
-    }
+    /// No sinks, no sanitizers, remote sources only: the base that detector
+    /// specs complete (`..TaintSpec::DEFAULT`).
+    pub const DEFAULT: TaintSpec = TaintSpec {
+        sinks: &[],
+        sanitizers: &[],
+        local_sources: false,
+        safe_prefix: None,
+        sanitizes: None,
+        route_return: None,
+        fix: None,
+    };
 }
 
 /// An active taint detector of a file: its registry index and spec.

@@ -15,6 +15,8 @@ use std::collections::{HashMap, HashSet};
 
 use argus_model::Location;
 
+use super::ActiveSpec;
+
 /// One step of a path in another file, already located.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LocatedStep {
@@ -98,6 +100,27 @@ impl ProjectSummaries {
         }
         self.functions.get(qualified)
     }
+}
+
+/// The detectors whose bits are set in a mask over `specs`: summaries
+/// cross files by detector, since each file has its own slots.
+pub fn detectors_of(mask: u64, specs: &[ActiveSpec]) -> Vec<usize> {
+    specs
+        .iter()
+        .enumerate()
+        .filter(|(slot, _)| mask & (1 << slot) != 0)
+        .map(|(_, spec)| spec.detector)
+        .collect()
+}
+
+/// The mask over `specs` of these detectors (the inverse of
+/// [`detectors_of`]).
+pub fn mask_of(detectors: &[usize], specs: &[ActiveSpec]) -> u64 {
+    specs
+        .iter()
+        .enumerate()
+        .filter(|(_, spec)| detectors.contains(&spec.detector))
+        .fold(0, |mask, (slot, _)| mask | (1 << slot))
 }
 
 /// The dotted module paths a file may be imported as: `src/app/db.py` ->

@@ -116,6 +116,21 @@ impl SemanticModel {
         self.bindings.values().map(String::as_str)
     }
 
+    /// Whether an import binds `module` or something inside it
+    /// (`imports("django.conf")` for `from django.conf import settings`).
+    pub fn imports(&self, module: &str) -> bool {
+        self.bindings.values().any(|qualified| {
+            qualified
+                .strip_prefix(module)
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with('.'))
+        })
+    }
+
+    /// Whether an import binds one of these modules or something inside.
+    pub fn imports_any(&self, modules: &[&str]) -> bool {
+        modules.iter().any(|module| self.imports(module))
+    }
+
     /// Every qualified name an expression may denote: the imported binding
     /// when there is one, otherwise the name in each open namespace, and the
     /// name as written.

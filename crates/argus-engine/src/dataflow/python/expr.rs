@@ -12,10 +12,10 @@ use super::sources::{
 };
 use super::stmt::constant_key;
 use super::{Frame, Interpreter, entry_key, reference_path};
-use crate::dataflow::project::ExportedSummary;
+use crate::dataflow::project::{ExportedSummary, mask_of};
 use crate::dataflow::value::{Hop, Known, Origin, Value};
 use crate::dataflow::{Step, Threat};
-use crate::semantic::{node_text, string_literal};
+use crate::semantic::node_text;
 
 /// The evaluated arguments of a call.
 pub(super) struct Arguments<'t> {
@@ -41,6 +41,23 @@ impl<'t> Arguments<'t> {
             .map(|(_, n, v)| (*n, v))
     }
 
+    /// The arguments bound to parameters: by position after `skip` leading
+    /// parameters (`self` of a method), and by keyword.
+    pub fn bind(&self, params: &[String], skip: usize) -> Vec<Option<(Node<'t>, Value)>> {
+        let mut bound: Vec<Option<(Node<'t>, Value)>> = vec![None; params.len()];
+        for (i, (node, value)) in self.positional.iter().enumerate() {
+            if let Some(slot) = bound.get_mut(i + skip) {
+                *slot = Some((*node, value.clone()));
+            }
+        }
+        for (keyword, node, value) in &self.keywords {
+            if let Some(i) = params.iter().position(|p| p == keyword) {
+                bound[i] = Some((*node, value.clone()));
+            }
+        }
+        bound
+    }
+
     pub fn all_values(&self) -> impl Iterator<Item = &Value> {
         self.positional
             .iter()
@@ -50,6 +67,14 @@ impl<'t> Arguments<'t> {
 }
 
 impl<'t> Interpreter<'_, 't> {
+    /// The value of a node's field, or nothing when the field is absent.
+    pub(super) fn eval_field(&mut self, node: Node<'t>, field: &str, frame: &mut Frame) -> Value {
+        match node.child_by_field_name(field) {
+            Some(child) => self.eval(child, frame),
+            None => Value::default(),
+        }
+    }
+
     pub(super) fn eval(&mut self, node: Node<'t>, frame: &mut Frame) -> Value {
         let text = self.text;
         match node.kind() {
@@ -62,18 +87,11 @@ impl<'t> Interpreter<'_, 't> {
                 .parse::<i64>()
                 .map(|i| Value::known(Known::Int(i)))
                 .unwrap_or_default(),
-            "string" => self.eval_string(node, frame),
+            "string" => self.eval_strings(&[node], frame),
             "concatenated_string" => {
                 let mut cursor = node.walk();
                 let parts: Vec<Node<'t>> = node.named_children(&mut cursor).collect();
-                let values: Vec<Value> = parts.iter().map(|p| self.eval(*p, frame)).collect();
-                let mut out = Value::union(&values);
-                if let Some(first) = parts.first()
-                    && let Some(prefix) = literal_prefix(*first, text)
-                {
-                    out = self.apply_prefix(out, &prefix);
-                }
-                out
+                self.eval_strings(&parts, frame)
             }
             "interpolation" => match node.child_by_field_name("expression") {
                 Some(e) => self.eval(e, frame).data(),
@@ -81,14 +99,8 @@ impl<'t> Interpreter<'_, 't> {
             },
             "binary_operator" => self.eval_binary(node, frame),
             "boolean_operator" => {
-                let left = node
-                    .child_by_field_name("left")
-                    .map(|n| self.eval(n, frame))
-                    .unwrap_or_default();
-                let right = node
-                    .child_by_field_name("right")
-                    .map(|n| self.eval(n, frame))
-                    .unwrap_or_default();
+                let left = self.eval_field(node, "left", frame);
+                let right = self.eval_field(node, "right", frame);
                 let operator = node
                     .child_by_field_name("operator")
                     .map(|o| node_text(o, text));
@@ -106,10 +118,7 @@ impl<'t> Interpreter<'_, 't> {
                 }
             }
             "not_operator" => {
-                let inner = node
-                    .child_by_field_name("argument")
-                    .map(|n| self.eval(n, frame))
-                    .unwrap_or_default();
+                let inner = self.eval_field(node, "argument", frame);
                 match inner.known {
                     Some(k) => Value::known(Known::Bool(!k.truthy())),
                     None => Value::default(),
@@ -177,10 +186,7 @@ impl<'t> Interpreter<'_, 't> {
             | "generator_expression"
             | "dictionary_comprehension" => self.eval_comprehension(node, frame),
             "named_expression" => {
-                let value = node
-                    .child_by_field_name("value")
-                    .map(|v| self.eval(v, frame))
-                    .unwrap_or_default();
+                let value = self.eval_field(node, "value", frame);
                 if let Some(name) = node.child_by_field_name("name") {
                     self.assign(name, None, value.clone(), frame);
                 }
@@ -196,10 +202,7 @@ impl<'t> Interpreter<'_, 't> {
                 value
             }
             "augmented_assignment" => {
-                let right = node
-                    .child_by_field_name("right")
-                    .map(|v| self.eval(v, frame))
-                    .unwrap_or_default();
+                let right = self.eval_field(node, "right", frame);
                 let Some(left) = node.child_by_field_name("left") else {
                     return Value::default();
                 };
@@ -348,49 +351,39 @@ impl<'t> Interpreter<'_, 't> {
         value.data()
     }
 
-    fn eval_string(&mut self, node: Node<'t>, frame: &mut Frame) -> Value {
+    /// A string literal, or adjacent literals (`"a" f"{b}"`): a constant
+    /// when nothing is interpolated; otherwise each interpolated value,
+    /// made safe for what the text before it fixes (earlier values
+    /// standing in as `x`).
+    fn eval_strings(&mut self, strings: &[Node<'t>], frame: &mut Frame) -> Value {
         let text = self.text;
-        let mut cursor = node.walk();
-        let interpolations: Vec<Node<'t>> = node
-            .named_children(&mut cursor)
-            .filter(|c| c.kind() == "interpolation")
-            .collect();
-        if interpolations.is_empty() {
-            return match string_literal(node, text) {
-                Some(s) => Value::known(Known::Str(Rc::from(s.as_str()))),
-                None => Value::default(),
-            };
-        }
-        // Each value is safe for what the text before it fixes (earlier
-        // values standing in as `x`).
         let mut prefix = String::new();
         let mut values = Vec::new();
-        let mut c = node.walk();
-        let children: Vec<Node<'t>> = node.named_children(&mut c).collect();
-        for child in children {
-            match child.kind() {
-                "string_content" | "escape_sequence" => prefix.push_str(node_text(child, text)),
-                "interpolation" => {
-                    let value = self.eval(child, frame);
-                    values.push(self.apply_prefix(value, &prefix));
-                    prefix.push('x');
+        for string in strings {
+            let mut cursor = string.walk();
+            let children: Vec<Node<'t>> = string.named_children(&mut cursor).collect();
+            for child in children {
+                match child.kind() {
+                    "string_content" | "escape_sequence" => prefix.push_str(node_text(child, text)),
+                    "interpolation" => {
+                        let value = self.eval(child, frame);
+                        values.push(self.apply_prefix(value, &prefix));
+                        prefix.push('x');
+                    }
+                    _ => {}
                 }
-                _ => {}
             }
+        }
+        if values.is_empty() {
+            return Value::known(Known::Str(Rc::from(prefix.as_str())));
         }
         Value::union(&values)
     }
 
     fn eval_binary(&mut self, node: Node<'t>, frame: &mut Frame) -> Value {
         let text = self.text;
-        let left = node
-            .child_by_field_name("left")
-            .map(|n| self.eval(n, frame))
-            .unwrap_or_default();
-        let right = node
-            .child_by_field_name("right")
-            .map(|n| self.eval(n, frame))
-            .unwrap_or_default();
+        let left = self.eval_field(node, "left", frame);
+        let right = self.eval_field(node, "right", frame);
         let operator = node
             .child_by_field_name("operator")
             .map(|o| node_text(o, text))
@@ -479,10 +472,7 @@ impl<'t> Interpreter<'_, 't> {
         for clause in &clauses {
             match clause.kind() {
                 "for_in_clause" => {
-                    let iterable = clause
-                        .child_by_field_name("right")
-                        .map(|r| self.eval(r, frame))
-                        .unwrap_or_default();
+                    let iterable = self.eval_field(*clause, "right", frame);
                     if let Some(left) = clause.child_by_field_name("left") {
                         self.assign(left, None, iterable.data(), frame);
                     }
@@ -783,7 +773,6 @@ impl<'t> Interpreter<'_, 't> {
         arguments: &Arguments<'t>,
         frame: &mut Frame,
     ) -> Value {
-        let text = self.text;
         if self.active.contains(&index) {
             return Value::union(arguments.all_values());
         }
@@ -791,19 +780,7 @@ impl<'t> Interpreter<'_, 't> {
         let name = function.name.clone();
         let method = function.class.is_some() && arguments.receiver.is_some();
         let params: Vec<String> = function.params.iter().map(|p| p.name.clone()).collect();
-        // Parameter index -> (argument node, value).
-        let mut bound: Vec<Option<(Node<'t>, Value)>> = vec![None; params.len()];
-        let offset = usize::from(method);
-        for (i, (node, value)) in arguments.positional.iter().enumerate() {
-            if let Some(slot) = bound.get_mut(i + offset) {
-                *slot = Some((*node, value.clone()));
-            }
-        }
-        for (keyword, node, value) in &arguments.keywords {
-            if let Some(i) = params.iter().position(|p| p == keyword) {
-                bound[i] = Some((*node, value.clone()));
-            }
-        }
+        let bound = arguments.bind(&params, usize::from(method));
         let summary = self.summaries[index].clone();
         for sink in &summary.sinks {
             let Some(Some((node, value))) = bound.get(sink.param as usize) else {
@@ -832,10 +809,7 @@ impl<'t> Interpreter<'_, 't> {
             match taint.origin {
                 Origin::Param(p) => {
                     if let Some(Some((_, value))) = bound.get(p as usize) {
-                        let mut v = value.data();
-                        for t in &mut v.taints {
-                            t.safe |= taint.safe;
-                        }
+                        let v = value.data().sanitized(taint.safe);
                         out.join(&v.step(call.byte_range(), &note));
                     }
                 }
@@ -851,7 +825,6 @@ impl<'t> Interpreter<'_, 't> {
         if summary.returns.request.is_some() {
             out.request = Some(Hop::start(call.byte_range(), "request"));
         }
-        let _ = text;
         out
     }
 }
@@ -877,24 +850,7 @@ impl<'a, 't> Interpreter<'a, 't> {
             .child_by_field_name("function")
             .map(|f| node_text(f, self.text).to_string())
             .unwrap_or_default();
-        let mut bound: Vec<Option<(Node<'t>, Value)>> = vec![None; summary.params.len()];
-        for (i, (node, value)) in arguments.positional.iter().enumerate() {
-            if let Some(slot) = bound.get_mut(i) {
-                *slot = Some((*node, value.clone()));
-            }
-        }
-        for (keyword, node, value) in &arguments.keywords {
-            if let Some(i) = summary.params.iter().position(|p| p == keyword) {
-                bound[i] = Some((*node, value.clone()));
-            }
-        }
-        let mask_of = |detectors: &[usize], specs: &[crate::dataflow::ActiveSpec]| -> u64 {
-            specs
-                .iter()
-                .enumerate()
-                .filter(|(_, s)| detectors.contains(&s.detector))
-                .fold(0, |m, (slot, _)| m | (1 << slot))
-        };
+        let bound = arguments.bind(&summary.params, 0);
         for sink in &summary.sinks {
             let Some(slot) = self.specs.iter().position(|s| s.detector == sink.detector) else {
                 continue;
@@ -925,8 +881,7 @@ impl<'a, 't> Interpreter<'a, 't> {
         let mut out = Value::default();
         for (param, safe_for) in &summary.returns {
             if let Some(Some((_, value))) = bound.get(*param as usize) {
-                let mut v = value.data().sanitized(mask_of(safe_for, self.specs));
-                v.known = None;
+                let v = value.data().sanitized(mask_of(safe_for, self.specs));
                 out.join(&v.step(call.byte_range(), &note));
             }
         }
@@ -945,23 +900,4 @@ impl<'a, 't> Interpreter<'a, 't> {
         }
         out
     }
-}
-
-/// The literal text at the start of a string or f-string node, up to its
-/// first interpolation.
-pub(super) fn literal_prefix(node: Node<'_>, text: &str) -> Option<String> {
-    if node.kind() != "string" {
-        return None;
-    }
-    let mut prefix = String::new();
-    let mut cursor = node.walk();
-    for child in node.named_children(&mut cursor) {
-        match child.kind() {
-            "string_start" => {}
-            "string_content" => prefix.push_str(node_text(child, text)),
-            "escape_sequence" => prefix.push_str(node_text(child, text)),
-            _ => break,
-        }
-    }
-    Some(prefix)
 }

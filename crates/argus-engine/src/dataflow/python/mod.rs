@@ -93,7 +93,7 @@ pub fn summarize(
         local_threats: false,
     };
     let mut interpreter = Interpreter::new(root, text, semantic, specs, options);
-    interpreter.summarize();
+    interpreter.settle_summaries();
     let index = LineIndex::new(text);
     let locate_step = |step: &Step| -> LocatedStep {
         match step {
@@ -103,12 +103,6 @@ pub fn summarize(
             },
             Step::There(located) => located.clone(),
         }
-    };
-    let detectors = |mask: u64| -> Vec<usize> {
-        (0..specs.len())
-            .filter(|slot| mask & (1 << slot) != 0)
-            .map(|slot| specs[slot].detector)
-            .collect()
     };
     let mut out = Vec::new();
     for (function, summary) in interpreter.functions.iter().zip(&interpreter.summaries) {
@@ -123,7 +117,9 @@ pub fn summarize(
         };
         for taint in &summary.returns.taints {
             match taint.origin {
-                Origin::Param(p) => exported.returns.push((p, detectors(taint.safe))),
+                Origin::Param(p) => exported
+                    .returns
+                    .push((p, project::detectors_of(taint.safe, specs))),
                 Origin::Source(Threat::Remote) if exported.returns_source.is_none() => {
                     let steps: Vec<LocatedStep> = taint
                         .hop
@@ -142,7 +138,7 @@ pub fn summarize(
             exported.sinks.push(ExportedSink {
                 param: sink.param,
                 detector: specs[sink.slot].detector,
-                safe_for: detectors(sink.safe),
+                safe_for: project::detectors_of(sink.safe, specs),
                 path: sink.path.iter().map(&locate_step).collect(),
                 rule: sink.rule,
                 what: sink.what.clone(),
@@ -357,7 +353,7 @@ impl<'a, 't> Interpreter<'a, 't> {
     }
 
     fn run(&mut self) {
-        self.summarize();
+        self.settle_summaries();
         self.collecting = true;
         self.run_module();
         for i in 0..self.functions.len() {
@@ -366,7 +362,7 @@ impl<'a, 't> Interpreter<'a, 't> {
     }
 
     /// The summary rounds: until summaries settle, or the round limit.
-    fn summarize(&mut self) {
+    fn settle_summaries(&mut self) {
         for _ in 0..SUMMARY_ROUNDS {
             self.run_module();
             let mut changed = false;
@@ -395,33 +391,31 @@ impl<'a, 't> Interpreter<'a, 't> {
         let function = &self.functions[index];
         let node = function.node;
         let mut frame = Frame::new(function.class.clone(), function.route);
-        #[allow(clippy::type_complexity)]
-        let params: Vec<(usize, String, Range<usize>, Option<&'static str>, bool)> = function
-            .params
-            .iter()
-            .enumerate()
-            .map(|(i, p)| (i, p.name.clone(), p.node.byte_range(), p.source, p.request))
-            .collect();
-        for (i, name, range, source, request) in params {
+        for (i, param) in function.params.iter().enumerate() {
+            let name = &param.name;
+            let range = param.node.byte_range();
             let mut value = Value::default();
-            if name != "self" && name != "cls" && i < 64 {
+            if let Ok(i) = u8::try_from(i)
+                && name != "self"
+                && name != "cls"
+            {
                 value.taints.push(Taint {
-                    origin: Origin::Param(i as u8),
+                    origin: Origin::Param(i),
                     hop: Hop::start(range.clone(), format!("parameter `{name}`")),
                     safe: 0,
                 });
             }
-            if let Some(what) = source {
+            if let Some(what) = param.source {
                 value.taints.push(Taint {
                     origin: Origin::Source(Threat::Remote),
                     hop: Hop::start(range.clone(), format!("{what} `{name}`")),
                     safe: 0,
                 });
             }
-            if request {
+            if param.request {
                 value.request = Some(Hop::start(range, format!("request `{name}`")));
             }
-            frame.env.insert(name, value);
+            frame.env.insert(name.clone(), value);
         }
         self.active.push(index);
         if let Some(body) = node.child_by_field_name("body") {

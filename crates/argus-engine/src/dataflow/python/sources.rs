@@ -388,10 +388,7 @@ pub const TERMINATING_CALLS: &[&str] = &[
 
 /// Whether the file imports a web framework.
 pub fn is_web_file(semantic: &SemanticModel) -> bool {
-    semantic.bound_modules().any(|qualified| {
-        let root = qualified.split('.').next().unwrap_or(qualified);
-        WEB_FRAMEWORKS.contains(&root)
-    })
+    semantic.imports_any(WEB_FRAMEWORKS)
 }
 
 /// Whether a parameter's annotation rules out an injection (`id: int`).
@@ -425,8 +422,7 @@ pub fn request_annotation(parameter: Node<'_>, text: &str) -> bool {
 /// handlers read `self.request`; its `request` parameters belong to the
 /// HTTP client).
 pub fn takes_request_parameter(semantic: &SemanticModel) -> bool {
-    semantic.bound_modules().any(|qualified| {
-        let root = qualified.split('.').next().unwrap_or(qualified);
-        WEB_FRAMEWORKS.contains(&root) && root != "tornado"
-    })
+    WEB_FRAMEWORKS
+        .iter()
+        .any(|framework| *framework != "tornado" && semantic.imports(framework))
 }

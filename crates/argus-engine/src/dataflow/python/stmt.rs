@@ -146,10 +146,7 @@ impl<'t> Interpreter<'_, 't> {
     }
 
     fn exec_for(&mut self, node: Node<'t>, frame: &mut Frame) {
-        let iterable = node
-            .child_by_field_name("right")
-            .map(|r| self.eval(r, frame))
-            .unwrap_or_default();
+        let iterable = self.eval_field(node, "right", frame);
         let element = iterable.data();
         let before = frame.state();
         let mut ends = vec![before.clone()];

@@ -126,12 +126,10 @@ fn check(assert: Node<'_>, checker: &mut Checker<'_>) {
 
 /// Test code: a file using a test framework, or a test function or class.
 fn in_test(node: Node<'_>, checker: &Checker<'_>) -> bool {
-    let uses_test_framework = checker.semantic.bound_modules().any(|m| {
-        ["pytest", "unittest", "nose", "hypothesis"]
-            .iter()
-            .any(|t| m == *t || m.starts_with(&format!("{t}.")))
-    });
-    if uses_test_framework {
+    if checker
+        .semantic
+        .imports_any(&["pytest", "unittest", "nose", "hypothesis"])
+    {
         return true;
     }
     let mut up = node.parent();

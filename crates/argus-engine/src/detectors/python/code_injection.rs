@@ -81,12 +81,9 @@ static TAINT: TaintSpec = TaintSpec {
             "Python code compiled by {callee}",
         ),
     ],
-    sanitizers: &[],
     local_sources: true,
-    safe_prefix: None,
-    sanitizes: None,
-    route_return: None,
     fix: Some(fix),
+    ..TaintSpec::DEFAULT
 };
 
 /// `eval(x)` -> `ast.literal_eval(x)`.

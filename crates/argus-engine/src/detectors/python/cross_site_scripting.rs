@@ -142,9 +142,6 @@ static TAINT: TaintSpec = TaintSpec {
         "django.template.loader.render_to_string",
         "xml.sax.saxutils.escape",
     ],
-    local_sources: false,
-    safe_prefix: None,
-    sanitizes: None,
     route_return: Some(("view-return", "the HTML body returned by a web view")),
-    fix: None,
+    ..TaintSpec::DEFAULT
 };

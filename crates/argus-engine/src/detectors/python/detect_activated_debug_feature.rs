@@ -149,10 +149,11 @@ fn check_call(call: Node<'_>, checker: &mut Checker<'_>) {
     if !is_run {
         return;
     }
-    let uses_flask = checker
-        .semantic
-        .bound_modules()
-        .any(|m| m == "flask" || m.starts_with("flask.") || m.starts_with("flask_"));
+    let uses_flask = checker.semantic.imports("flask")
+        || checker
+            .semantic
+            .bound_modules()
+            .any(|m| m.starts_with("flask_"));
     if !uses_flask {
         return;
     }
@@ -174,38 +175,16 @@ fn check_call(call: Node<'_>, checker: &mut Checker<'_>) {
 /// `DEBUG = True` at module level of a Django settings module.
 fn check_settings(assignment: Node<'_>, checker: &mut Checker<'_>) {
     let text = checker.text;
-    let (Some(left), Some(right)) = (
-        assignment.child_by_field_name("left"),
-        assignment.child_by_field_name("right"),
-    ) else {
+    let Some(("DEBUG", value)) = super::module_setting(assignment, text) else {
         return;
     };
-    if left.kind() != "identifier" || node_text(left, text) != "DEBUG" || right.kind() != "true" {
+    if value.kind() != "true" {
         return;
     }
-    let Some(module) = assignment
-        .parent()
-        .filter(|p| p.kind() == "expression_statement")
-        .and_then(|p| p.parent())
-        .filter(|g| g.kind() == "module")
-    else {
-        return;
-    };
-    let imports_django_conf = checker
-        .semantic
-        .bound_modules()
-        .any(|m| m == "django.conf" || m.starts_with("django.conf."));
-    let mut cursor = module.walk();
-    let sets_django_settings = module.named_children(&mut cursor).any(|statement| {
-        statement.kind() == "expression_statement"
-            && statement
-                .named_child(0)
-                .filter(|a| matches!(a.kind(), "assignment" | "augmented_assignment"))
-                .and_then(|a| a.child_by_field_name("left"))
-                .is_some_and(|l| {
-                    l.kind() == "identifier" && DJANGO_SETTINGS.contains(&node_text(l, text))
-                })
-    });
+    let imports_django_conf = checker.semantic.imports("django.conf");
+    let sets_django_settings = super::module_settings(assignment, text)
+        .iter()
+        .any(|(name, _)| DJANGO_SETTINGS.contains(name));
     if !imports_django_conf && !sets_django_settings {
         return;
     }

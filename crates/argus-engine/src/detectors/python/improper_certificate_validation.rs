@@ -170,11 +170,7 @@ fn takes_verify(call: Node<'_>, checker: &Checker<'_>) -> bool {
 /// `session.get(url, ssl=False)` in a file using aiohttp, or
 /// `aiohttp.TCPConnector(ssl=False)`.
 fn is_aiohttp_request(call: Node<'_>, checker: &Checker<'_>) -> bool {
-    let uses_aiohttp = checker
-        .semantic
-        .bound_modules()
-        .any(|m| m == "aiohttp" || m.starts_with("aiohttp."));
-    if !uses_aiohttp {
+    if !checker.semantic.imports("aiohttp") {
         return false;
     }
     if checker
@@ -258,12 +254,7 @@ fn check_assignment(assignment: Node<'_>, checker: &mut Checker<'_>) {
         ("verify", "false") => {
             // `session.verify = False` on a requests/httpx session; an
             // object's own `self.verify` flag is something else.
-            let uses_http_client = checker.semantic.bound_modules().any(|m| {
-                VERIFY_MODULES
-                    .iter()
-                    .any(|v| m == *v || m.starts_with(&format!("{v}.")))
-            });
-            if !uses_http_client {
+            if !checker.semantic.imports_any(VERIFY_MODULES) {
                 return;
             }
             let violation = Violation::new(

@@ -188,24 +188,12 @@ fn check_set_cookie(call: Node<'_>, checker: &mut Checker<'_>) {
 /// `SESSION_COOKIE_SECURE = False` at module level.
 fn check_setting(assignment: Node<'_>, checker: &mut Checker<'_>) {
     let text = checker.text;
-    let (Some(left), Some(right)) = (
-        assignment.child_by_field_name("left"),
-        assignment.child_by_field_name("right"),
-    ) else {
+    let Some((name, right)) = super::module_setting(assignment, text) else {
         return;
     };
-    if left.kind() != "identifier" || right.kind() != "false" {
+    if right.kind() != "false" {
         return;
     }
-    let module_level = assignment
-        .parent()
-        .filter(|p| p.kind() == "expression_statement")
-        .and_then(|p| p.parent())
-        .is_some_and(|g| g.kind() == "module");
-    if !module_level {
-        return;
-    }
-    let name = node_text(left, text);
     let Some(&(_, attribute)) = SETTINGS.iter().find(|(s, _)| *s == name) else {
         return;
     };

@@ -100,32 +100,16 @@ fn check_flask_cors(call: Node<'_>, checker: &mut Checker<'_>) {
 /// `CORS_ALLOW_CREDENTIALS = True` in the same module.
 fn check_django_setting(assignment: Node<'_>, checker: &mut Checker<'_>) {
     let text = checker.text;
-    let at_module = assignment
-        .parent()
-        .and_then(|p| p.parent())
-        .is_some_and(|g| g.kind() == "module");
-    if !at_module {
-        return;
-    }
-    let (Some(left), Some(right)) = (
-        assignment.child_by_field_name("left"),
-        assignment.child_by_field_name("right"),
-    ) else {
+    let Some((name, right)) = super::module_setting(assignment, text) else {
         return;
     };
-    let name = node_text(left, text);
-    if !matches!(name, "CORS_ALLOW_ALL_ORIGINS" | "CORS_ORIGIN_ALLOW_ALL")
-        || node_text(right, text) != "True"
+    if !matches!(name, "CORS_ALLOW_ALL_ORIGINS" | "CORS_ORIGIN_ALLOW_ALL") || right.kind() != "true"
     {
         return;
     }
-    let credentials = text.lines().any(|line| {
-        let line = line.trim();
-        line.starts_with("CORS_ALLOW_CREDENTIALS")
-            && line
-                .split_once('=')
-                .is_some_and(|(_, v)| v.trim() == "True")
-    });
+    let credentials = super::module_settings(assignment, text)
+        .iter()
+        .any(|(name, value)| *name == "CORS_ALLOW_CREDENTIALS" && value.kind() == "true");
     if credentials {
         let violation = Violation::new(
             "django-cors",

@@ -64,11 +64,7 @@ fn check(call: Node<'_>, checker: &mut Checker<'_>) {
     if !is_bind {
         return;
     }
-    let uses_socket = checker
-        .semantic
-        .bound_modules()
-        .any(|m| m == "socket" || m.starts_with("socket."));
-    if !uses_socket {
+    if !checker.semantic.imports("socket") {
         return;
     }
     let positional = positional_arguments(checker.grammar, call);

@@ -47,7 +47,7 @@ const FILTER: &str = "an LDAP query run by {callee}";
 
 /// The file uses an LDAP library (`.search` is also a regex method).
 fn uses_ldap(_: Node<'_>, _: &str, semantic: &SemanticModel) -> bool {
-    semantic.bound_modules().any(|m| m.starts_with("ldap"))
+    semantic.imports_any(&["ldap", "ldap3"])
 }
 
 /// `conn.search(base, filter, ...)`: a regex's `.search(text)` takes one.
@@ -108,9 +108,5 @@ static TAINT: TaintSpec = TaintSpec {
         "escape_filter_chars",
         "escape_dn_chars",
     ],
-    local_sources: false,
-    safe_prefix: None,
-    sanitizes: None,
-    route_return: None,
-    fix: None,
+    ..TaintSpec::DEFAULT
 };

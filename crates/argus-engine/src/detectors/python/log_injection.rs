@@ -115,9 +115,6 @@ static TAINT: TaintSpec = TaintSpec {
         "urllib.parse.quote",
         "urllib.parse.quote_plus",
     ],
-    local_sources: false,
-    safe_prefix: None,
     sanitizes: Some(strips_breaks),
-    route_return: None,
-    fix: None,
+    ..TaintSpec::DEFAULT
 };

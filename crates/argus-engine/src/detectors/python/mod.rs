@@ -58,6 +58,36 @@ pub fn remove_keyword_argument(argument: Node<'_>, text: &str) -> Edit {
     }
 }
 
+/// `NAME = value` written as a statement of the module itself (the shape
+/// of a settings module): the name and the value.
+pub fn module_setting<'t>(assignment: Node<'t>, text: &'t str) -> Option<(&'t str, Node<'t>)> {
+    assignment
+        .parent()
+        .filter(|p| p.kind() == "expression_statement")?
+        .parent()
+        .filter(|m| m.kind() == "module")?;
+    let name = assignment
+        .child_by_field_name("left")
+        .filter(|l| l.kind() == "identifier")?;
+    let value = assignment.child_by_field_name("right")?;
+    Some((node_text_of(name, text), value))
+}
+
+/// Every `NAME = value` at the top level of the module holding `node`.
+pub fn module_settings<'t>(node: Node<'t>, text: &'t str) -> Vec<(&'t str, Node<'t>)> {
+    let mut module = node;
+    while let Some(parent) = module.parent() {
+        module = parent;
+    }
+    let mut cursor = module.walk();
+    module
+        .named_children(&mut cursor)
+        .filter_map(|statement| statement.named_child(0))
+        .filter(|a| matches!(a.kind(), "assignment" | "augmented_assignment"))
+        .filter_map(|a| module_setting(a, text))
+        .collect()
+}
+
 /// The `attribute` node naming the method of `module.method(...)` when the
 /// callee is written that way (not through an imported bare name).
 pub fn method_name_node(call: Node<'_>) -> Option<Node<'_>> {

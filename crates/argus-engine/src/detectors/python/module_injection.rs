@@ -58,10 +58,5 @@ static TAINT: TaintSpec = TaintSpec {
             IMPORT,
         ),
     ],
-    sanitizers: &[],
-    local_sources: false,
-    safe_prefix: None,
-    sanitizes: None,
-    route_return: None,
-    fix: None,
+    ..TaintSpec::DEFAULT
 };

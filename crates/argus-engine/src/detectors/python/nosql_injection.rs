@@ -52,13 +52,7 @@ const QUERY: &str = "a MongoDB query run by {callee}";
 
 /// The file uses a MongoDB driver (`find` is a common method name).
 fn uses_mongo(_: Node<'_>, _: &str, semantic: &SemanticModel) -> bool {
-    semantic.bound_modules().any(|m| {
-        let root = m.split('.').next().unwrap_or(m);
-        matches!(
-            root,
-            "pymongo" | "motor" | "flask_pymongo" | "mongomock" | "bson"
-        )
-    })
+    semantic.imports_any(&["pymongo", "motor", "flask_pymongo", "mongomock", "bson"])
 }
 
 static TAINT: TaintSpec = TaintSpec {
@@ -156,9 +150,5 @@ static TAINT: TaintSpec = TaintSpec {
         .when(uses_mongo),
     ],
     sanitizers: &["str", "bson.objectid.ObjectId", "bson.ObjectId"],
-    local_sources: false,
-    safe_prefix: None,
-    sanitizes: None,
-    route_return: None,
-    fix: None,
+    ..TaintSpec::DEFAULT
 };

@@ -109,11 +109,8 @@ static TAINT: TaintSpec = TaintSpec {
         "django.urls.reverse",
         "django.shortcuts.resolve_url",
     ],
-    local_sources: false,
     safe_prefix: Some(fixed_target),
-    sanitizes: None,
-    route_return: None,
-    fix: None,
+    ..TaintSpec::DEFAULT
 };
 
 /// A local path (`/account/...`, not `//host`) or a written-out host.

@@ -156,10 +156,8 @@ static TAINT: TaintSpec = TaintSpec {
     ],
     sanitizers: &["shlex.quote", "pipes.quote", "shlex.join", "shutil.which"],
     local_sources: true,
-    safe_prefix: None,
-    sanitizes: None,
-    route_return: None,
     fix: Some(fix),
+    ..TaintSpec::DEFAULT
 };
 
 /// `subprocess.run(f"ping -c 1 {host}", shell=True)` ->

@@ -164,9 +164,5 @@ static TAINT: TaintSpec = TaintSpec {
         "django.core.files.storage.default_storage.get_valid_name",
         ".get_valid_name",
     ],
-    local_sources: false,
-    safe_prefix: None,
-    sanitizes: None,
-    route_return: None,
-    fix: None,
+    ..TaintSpec::DEFAULT
 };

@@ -61,9 +61,5 @@ static TAINT: TaintSpec = TaintSpec {
         Sink::new("regex.match", &[Arg::At(0, "pattern")], "regex", PATTERN),
     ],
     sanitizers: &["re.escape", "regex.escape"],
-    local_sources: false,
-    safe_prefix: None,
-    sanitizes: None,
-    route_return: None,
-    fix: None,
+    ..TaintSpec::DEFAULT
 };

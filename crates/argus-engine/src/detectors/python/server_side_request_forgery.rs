@@ -98,12 +98,8 @@ static TAINT: TaintSpec = TaintSpec {
             "the host connected to by {callee}",
         ),
     ],
-    sanitizers: &[],
-    local_sources: false,
     safe_prefix: Some(fixed_host),
-    sanitizes: None,
-    route_return: None,
-    fix: None,
+    ..TaintSpec::DEFAULT
 };
 
 /// `https://host/...`: the input can only change the path.

@@ -139,10 +139,8 @@ static TAINT: TaintSpec = TaintSpec {
         ".mogrify",
     ],
     local_sources: true,
-    safe_prefix: None,
-    sanitizes: None,
-    route_return: None,
     fix: Some(fix),
+    ..TaintSpec::DEFAULT
 };
 
 /// `execute(f"... '{x}'")` -> `execute("... %s", (x,))`, and the same for
@@ -159,10 +157,7 @@ fn fix(site: &FixSite<'_>) -> Vec<Fix> {
     if !is_execute || positional.len() != 1 || positional[0] != site.argument {
         return Vec::new();
     }
-    let qmark = site
-        .semantic
-        .bound_modules()
-        .any(|m| m.starts_with("sqlite3"));
+    let qmark = site.semantic.imports("sqlite3");
     let placeholder = if qmark { "?" } else { "%s" };
     let argument = site.argument;
     match argument.kind() {

@@ -89,10 +89,5 @@ static TAINT: TaintSpec = TaintSpec {
             SOURCE,
         ),
     ],
-    sanitizers: &[],
-    local_sources: false,
-    safe_prefix: None,
-    sanitizes: None,
-    route_return: None,
-    fix: None,
+    ..TaintSpec::DEFAULT
 };

@@ -106,12 +106,7 @@ static TAINT: TaintSpec = TaintSpec {
         ),
         Sink::new("yaml.full_load", &[Arg::At(0, "stream")], "yaml", LOADS),
     ],
-    sanitizers: &[],
-    local_sources: false,
-    safe_prefix: None,
-    sanitizes: None,
-    route_return: None,
-    fix: None,
+    ..TaintSpec::DEFAULT
 };
 
 #[derive(Debug, PartialEq, Eq)]

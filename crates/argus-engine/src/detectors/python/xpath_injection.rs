@@ -51,12 +51,7 @@ static TAINT: TaintSpec = TaintSpec {
         Sink::new("lxml.etree.ETXPath", &[Arg::At(0, "path")], "lxml", XPATH),
         Sink::new(".evaluate", &[Arg::At(0, "expression")], "lxml", XPATH).when(xpath_evaluator),
     ],
-    sanitizers: &[],
-    local_sources: false,
-    safe_prefix: None,
-    sanitizes: None,
-    route_return: None,
-    fix: None,
+    ..TaintSpec::DEFAULT
 };
 
 /// `XPathEvaluator(...).evaluate(expr)` / `XPathDocumentEvaluator`.
