@@ -1,5 +1,7 @@
 //! Byte offsets <-> 1-based line/column positions.
 
+use argus_model::Location;
+
 /// Line start offsets of a text, for converting tree-sitter byte offsets into
 /// the 1-based line and Unicode-scalar column positions reports use.
 #[derive(Debug, Clone)]
@@ -46,6 +48,21 @@ impl LineIndex {
 
     /// 1-based (line, column) of a byte offset; the column counts Unicode
     /// scalar values.
+    /// Where a byte range of `text` is, as a report location in the file
+    /// at `path` (lines and columns 1-based).
+    pub fn location(&self, path: &str, text: &str, range: std::ops::Range<usize>) -> Location {
+        let (start_line, start_column) = self.position(text, range.start);
+        let (end_line, end_column) = self.position(text, range.end);
+        Location {
+            path: path.to_string(),
+            start_line,
+            start_column,
+            end_line,
+            end_column,
+            cell: None,
+        }
+    }
+
     pub fn position(&self, text: &str, offset: usize) -> (u32, u32) {
         let offset = floor_char_boundary(text, offset.min(text.len()));
         let line = self.line_of(offset);

@@ -124,29 +124,20 @@ impl Unit<'_> {
     fn location(&self, path: &str, index: &LineIndex, range: Range<usize>) -> Location {
         let start = range.start.min(self.text.len());
         let end = range.end.max(start + 1).min(self.text.len()).max(1) - 1;
-        let (start_line, start_column) = index.position(self.text, start);
-        let (end_line, end_column) = index.position(self.text, range.end.min(self.text.len()));
+        let location = index.location(path, self.text, start..range.end.min(self.text.len()));
         match self.notebook {
+            // Lines count within the cell.
             Some(nb) => {
                 let (cell, line) = nb.origin(index.line_of(start));
                 let (_, last) = nb.origin(index.line_of(end));
                 Location {
-                    path: path.to_string(),
                     start_line: line + 1,
-                    start_column,
                     end_line: last + 1,
-                    end_column,
                     cell: Some(cell),
+                    ..location
                 }
             }
-            None => Location {
-                path: path.to_string(),
-                start_line,
-                start_column,
-                end_line,
-                end_column,
-                cell: None,
-            },
+            None => location,
         }
     }
 

@@ -20,8 +20,6 @@ use std::ops::Range;
 
 use tree_sitter::Node;
 
-use argus_model::Location;
-
 use super::project::{self, ExportedSink, ExportedSummary, LocatedStep, ProjectSummaries};
 use super::value::{Hop, Origin, Taint, Value};
 use super::{ActiveSpec, Options, Step, TaintFinding, Threat};
@@ -98,7 +96,7 @@ pub fn summarize(
     let locate_step = |step: &Step| -> LocatedStep {
         match step {
             Step::Here(range, message) => LocatedStep {
-                location: locate(path, text, &index, range.clone()),
+                location: index.location(path, text, range.clone()),
                 message: message.clone(),
             },
             Step::There(located) => located.clone(),
@@ -134,7 +132,7 @@ pub fn summarize(
             }
         }
         for sink in &summary.sinks {
-            let location = locate(path, text, &index, sink.sink.clone());
+            let location = index.location(path, text, sink.sink.clone());
             exported.sinks.push(ExportedSink {
                 param: sink.param,
                 detector: specs[sink.slot].detector,
@@ -148,19 +146,6 @@ pub fn summarize(
         out.push((function.name.clone(), exported));
     }
     out
-}
-
-fn locate(path: &str, text: &str, index: &LineIndex, range: Range<usize>) -> Location {
-    let (start_line, start_column) = index.position(text, range.start);
-    let (end_line, end_column) = index.position(text, range.end);
-    Location {
-        path: path.to_string(),
-        start_line,
-        start_column,
-        end_line,
-        end_column,
-        cell: None,
-    }
 }
 
 /// A function of the file.
