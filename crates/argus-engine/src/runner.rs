@@ -5,7 +5,7 @@ use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
 use argus_model::{AnalysisType, Language, ScanReport, ScanSummary, SkipReason, SkippedFile};
 use rayon::prelude::*;
@@ -287,12 +287,12 @@ fn project_summaries(files: &[Candidate], settings: &Settings) -> Option<Arc<Pro
     for (_, text) in &texts {
         dataflow::project::imported_modules(text, &mut imported);
     }
-    let budget = Duration::from_secs(settings.config.limits.parse_timeout_seconds.max(1));
     let modules: Vec<(String, Vec<(String, ExportedSummary)>)> = texts
         .par_iter()
         .filter(|(c, _)| dataflow::project::is_imported(&c.path, &imported))
         .filter_map(|(c, text)| {
-            let ParseOutcome::Parsed(tree) = parse(Grammar::Python, text, budget) else {
+            let ParseOutcome::Parsed(tree) = parse(Grammar::Python, text, settings.parse_budget())
+            else {
                 return None;
             };
             let semantic = SemanticModel::for_tree(Grammar::Python, tree.root_node(), text);

@@ -49,7 +49,7 @@ pub struct Settings {
 }
 
 impl Settings {
-    fn parse_budget(&self) -> Duration {
+    pub(crate) fn parse_budget(&self) -> Duration {
         Duration::from_secs(self.config.limits.parse_timeout_seconds.max(1))
     }
 

@@ -229,6 +229,16 @@ pub fn positional_arguments<'t>(grammar: Grammar, call: Node<'t>) -> Vec<Node<'t
         .collect()
 }
 
+/// The argument of a Python call for the parameter at `position` named
+/// `name`: given by position or by keyword.
+pub fn argument<'t>(call: Node<'t>, position: usize, name: &str, text: &str) -> Option<Node<'t>> {
+    keyword_argument(call, name, text).or_else(|| {
+        positional_arguments(Grammar::Python, call)
+            .get(position)
+            .copied()
+    })
+}
+
 /// A keyword argument `name=value` of a Python call.
 pub fn keyword_argument<'t>(call: Node<'t>, name: &str, text: &str) -> Option<Node<'t>> {
     let args = call_arguments(call)?;

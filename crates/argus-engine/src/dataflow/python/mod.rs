@@ -237,17 +237,19 @@ impl Frame {
     }
 
     /// The environment part, for joining branches.
-    fn state(&self) -> (HashMap<String, Value>, HashSet<String>, bool) {
+    fn state(&self) -> State {
         (self.env.clone(), self.containers.clone(), self.reachable)
     }
 
-    fn restore(&mut self, state: (HashMap<String, Value>, HashSet<String>, bool)) {
+    fn restore(&mut self, state: State) {
         self.env = state.0;
         self.containers = state.1;
         self.reachable = state.2;
     }
 }
 
+/// A frame's environment, container keys and reachability, saved at a
+/// branch.
 type State = (HashMap<String, Value>, HashSet<String>, bool);
 
 /// Joins the states reached at the end of branches; unreachable ones

@@ -38,11 +38,10 @@ impl<'t> Interpreter<'_, 't> {
                     if frame.route {
                         self.route_return(value, &result, frame);
                     }
-                    let stepped = result.step(value.byte_range(), "returned");
-                    frame.returns.join(&stepped);
-                    if frame.returns.request.is_none() {
-                        frame.returns.request = result.request.clone();
-                    }
+                    // The join keeps a returned request object too.
+                    frame
+                        .returns
+                        .join(&result.step(value.byte_range(), "returned"));
                 }
                 frame.reachable = false;
             }
@@ -148,8 +147,8 @@ impl<'t> Interpreter<'_, 't> {
     fn exec_for(&mut self, node: Node<'t>, frame: &mut Frame) {
         let iterable = self.eval_field(node, "right", frame);
         let element = iterable.data();
-        let before = frame.state();
-        let mut ends = vec![before.clone()];
+        // The loop may not run at all.
+        let mut ends = vec![frame.state()];
         // Twice, so values carried from one iteration to the next are seen.
         for _ in 0..2 {
             if let Some(left) = node.child_by_field_name("left") {

@@ -90,15 +90,11 @@ fn true_argument<'t>(
     position: Option<usize>,
     text: &str,
 ) -> Option<Node<'t>> {
-    keyword_argument(call, name, text)
-        .or_else(|| {
-            position.and_then(|p| {
-                positional_arguments(crate::lang::Grammar::Python, call)
-                    .get(p)
-                    .copied()
-            })
-        })
-        .filter(|v| v.kind() == "true")
+    match position {
+        Some(position) => argument(call, position, name, text),
+        None => keyword_argument(call, name, text),
+    }
+    .filter(|v| v.kind() == "true")
 }
 
 fn check_call(call: Node<'_>, checker: &mut Checker<'_>) {

@@ -73,9 +73,7 @@ fn check(call: Node<'_>, checker: &mut Checker<'_>) {
     if !is_setter {
         return;
     }
-    let Some(policy) = keyword_argument(call, "policy", text)
-        .or_else(|| positional_arguments(checker.grammar, call).first().copied())
-    else {
+    let Some(policy) = argument(call, 0, "policy", text) else {
         return;
     };
     // `paramiko.AutoAddPolicy()` or the class itself.

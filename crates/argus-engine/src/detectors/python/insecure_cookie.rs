@@ -84,12 +84,7 @@ enum Flag<'t> {
 }
 
 fn flag<'t>(call: Node<'t>, name: &str, position: usize, text: &str) -> Flag<'t> {
-    let value = keyword_argument(call, name, text).or_else(|| {
-        positional_arguments(crate::lang::Grammar::Python, call)
-            .get(position)
-            .copied()
-    });
-    match value {
+    match argument(call, position, name, text) {
         None => Flag::Missing,
         Some(v) if v.kind() == "false" || node_text(v, text) == "None" => Flag::False(v),
         Some(_) => Flag::Set,

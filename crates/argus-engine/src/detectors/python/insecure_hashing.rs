@@ -122,11 +122,9 @@ fn check(call: Node<'_>, checker: &mut Checker<'_>) {
     if !called("hashlib.new") {
         return;
     }
-    let algorithm = positional_arguments(checker.grammar, call)
-        .into_iter()
-        .next()
-        .or_else(|| keyword_argument(call, "name", text));
-    let Some(algorithm) = algorithm else { return };
+    let Some(algorithm) = argument(call, 0, "name", text) else {
+        return;
+    };
     let Some(value) = string_literal(algorithm, text) else {
         return;
     };

@@ -119,12 +119,7 @@ enum LoaderKind {
 
 /// The loader a `yaml.load` call uses.
 fn yaml_loader(call: Node<'_>, text: &str, semantic: &SemanticModel) -> LoaderKind {
-    let loader = keyword_argument(call, "Loader", text).or_else(|| {
-        positional_arguments(crate::lang::Grammar::Python, call)
-            .get(1)
-            .copied()
-    });
-    let Some(loader) = loader else {
+    let Some(loader) = argument(call, 1, "Loader", text) else {
         return LoaderKind::Missing;
     };
     // Only PyYAML's own unsafe loaders are known to be unsafe; a loader
