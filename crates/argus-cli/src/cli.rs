@@ -274,6 +274,11 @@ pub struct ScanArgs {
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
 
+    /// Add the taint sources, sinks, sanitizers and propagators of a rule
+    /// pack (a TOML file; repeatable). See `docs/rule-packs.md`.
+    #[arg(long = "rules", value_name = "FILE")]
+    pub rule_packs: Vec<PathBuf>,
+
     /// Report only findings that are not in this baseline.
     #[arg(long, value_name = "FILE")]
     pub baseline: Option<PathBuf>,

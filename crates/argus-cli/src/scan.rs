@@ -22,6 +22,7 @@ pub fn run(args: ScanArgs) -> Result<ExitCode> {
         config_file: args.config.clone(),
         exclude: args.exclude.clone(),
         disable: args.disable.clone(),
+        rule_packs: args.rule_packs.clone(),
         jobs: args.jobs,
         scan_name: args.scan_name.clone(),
         mode: if args.parse_only {

@@ -6,6 +6,8 @@ use std::path::{Path, PathBuf};
 use argus_model::{AnalysisType, Severity};
 use serde::Deserialize;
 
+use crate::dataflow::rules::RuleFile;
+
 /// The file name looked for at the scan root.
 pub const CONFIG_FILE: &str = "argus.toml";
 
@@ -35,6 +37,10 @@ pub struct ScanConfig {
     /// that run with more privileges than their callers).
     pub local_threats: bool,
     pub limits: Limits,
+    /// Taint rules of the user: the `[rules]` table, then rule packs, each
+    /// with where it came from (for errors).
+    #[serde(skip)]
+    pub rules: Vec<(String, RuleFile)>,
 }
 
 /// Size limits; the defaults are the spec's quotas.
@@ -87,29 +93,81 @@ pub struct ConfigError {
 }
 
 impl ScanConfig {
-    /// Reads `path`.
+    /// Reads `path` and the rule packs it names (relative to its directory).
     pub fn load(path: &Path) -> Result<ScanConfig, ConfigError> {
-        let text = std::fs::read_to_string(path).map_err(|e| ConfigError {
-            path: path.to_path_buf(),
-            message: e.to_string(),
-        })?;
-        Self::parse(&text).map_err(|message| ConfigError {
+        let error = |message: String| ConfigError {
             path: path.to_path_buf(),
             message,
-        })
+        };
+        let text = std::fs::read_to_string(path).map_err(|e| error(e.to_string()))?;
+        let (mut config, packs) = Self::parse_with_packs(&text).map_err(error)?;
+        let dir = path.parent().unwrap_or(Path::new("."));
+        if let Some((origin, _)) = config.rules.first_mut() {
+            *origin = format!("{} [rules]", path.display());
+        }
+        for pack in packs {
+            // An uploaded project's argus.toml must not make the service
+            // read files outside the project (errors quote what they read).
+            let inside = Path::new(&pack)
+                .components()
+                .all(|c| matches!(c, std::path::Component::Normal(_)));
+            if !inside {
+                return Err(error(format!(
+                    "rules.packs: `{pack}` must be a relative path inside the directory of this file; pass other packs with --rules"
+                )));
+            }
+            config.add_rule_pack(&dir.join(pack))?;
+        }
+        Ok(config)
     }
 
     /// Parses the text of an `argus.toml`. The settings live in a `[scan]`
-    /// table so that later sections (server, rules) can sit beside them.
+    /// table; taint rules in `[rules]`. Rule packs are only read by
+    /// [`ScanConfig::load`], which knows where the file is.
     pub fn parse(text: &str) -> Result<ScanConfig, String> {
+        let (config, packs) = Self::parse_with_packs(text)?;
+        match packs.is_empty() {
+            true => Ok(config),
+            false => Err("rules.packs: rule packs are read only from a configuration file".into()),
+        }
+    }
+
+    fn parse_with_packs(text: &str) -> Result<(ScanConfig, Vec<String>), String> {
         #[derive(Deserialize)]
         #[serde(deny_unknown_fields)]
         struct File {
             #[serde(default)]
             scan: ScanConfig,
+            #[serde(default)]
+            rules: RuleFile,
         }
         let file: File = toml::from_str(text).map_err(|e| e.to_string().trim_end().to_string())?;
-        Ok(file.scan)
+        let mut config = file.scan;
+        let mut rules = file.rules;
+        let packs = std::mem::take(&mut rules.packs);
+        if rules != RuleFile::default() {
+            config.rules.push(("argus.toml [rules]".into(), rules));
+        }
+        Ok((config, packs))
+    }
+
+    /// Adds a rule pack: a TOML file of `[[source]]`, `[[sink]]`,
+    /// `[[sanitizer]]` and `[[propagator]]` tables.
+    pub fn add_rule_pack(&mut self, path: &Path) -> Result<(), ConfigError> {
+        let error = |message: String| ConfigError {
+            path: path.to_path_buf(),
+            message,
+        };
+        let text = std::fs::read_to_string(path).map_err(|e| error(e.to_string()))?;
+        let pack: RuleFile =
+            toml::from_str(&text).map_err(|e| error(e.to_string().trim_end().to_string()))?;
+        if !pack.packs.is_empty() {
+            return Err(error(
+                "packs: a rule pack cannot name other packs; list them all in argus.toml".into(),
+            ));
+        }
+        self.rules.push((path.display().to_string(), pack));
+        Ok(())
     }
 
     /// Whether a detector id is turned off by `disable`.
@@ -145,6 +203,37 @@ mod tests {
         assert!(config.is_disabled("go/insecure-hashing@v1.0"));
         assert!(!config.is_disabled("python/hashlib-constructor@v1.0"));
         assert!(!config.is_disabled("golang/x@v1.0"));
+    }
+
+    #[test]
+    fn rules_and_packs_are_read_with_their_origin() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("rules")).unwrap();
+        std::fs::write(
+            dir.path().join("rules/db.toml"),
+            "[[sink]]\ndetector = \"python/sql-injection\"\ncallee = \"app.db.run\"\n",
+        )
+        .unwrap();
+        let config_path = dir.path().join(CONFIG_FILE);
+        std::fs::write(
+            &config_path,
+            "[rules]\npacks = [\"rules/db.toml\"]\n[[rules.source]]\ncallee = \"app.web.param\"\n",
+        )
+        .unwrap();
+        let config = ScanConfig::load(&config_path).unwrap();
+        assert_eq!(config.rules.len(), 2);
+        assert!(config.rules[0].0.ends_with("argus.toml [rules]"));
+        assert_eq!(config.rules[0].1.source[0].callee, "app.web.param");
+        assert!(config.rules[1].0.ends_with("db.toml"));
+        assert_eq!(config.rules[1].1.sink[0].callee, "app.db.run");
+
+        for escaping in ["../db.toml", "/etc/passwd"] {
+            std::fs::write(&config_path, format!("[rules]\npacks = [\"{escaping}\"]\n")).unwrap();
+            let err = ScanConfig::load(&config_path).unwrap_err().to_string();
+            assert!(err.contains("must be a relative path inside"), "{err}");
+        }
+        let err = ScanConfig::parse("[rules]\npacks = [\"x.toml\"]\n").unwrap_err();
+        assert!(err.contains("rules.packs"), "{err}");
     }
 
     #[test]

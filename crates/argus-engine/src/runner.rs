@@ -12,7 +12,7 @@ use rayon::prelude::*;
 
 use crate::analyze::{FileOutcome, Mode, Settings, analyze_bytes, taint_specs};
 use crate::config::{CONFIG_FILE, ConfigError, ScanConfig};
-use crate::dataflow::{self, ProjectSummaries, project::ExportedSummary};
+use crate::dataflow::{self, ProjectSummaries, TaintRules, project::ExportedSummary};
 use crate::detectors::registry;
 use crate::discover::FileKind;
 use crate::discover::archive::{self, ArchiveError, ArchiveLimits};
@@ -41,6 +41,8 @@ pub struct ScanOptions {
     pub exclude: Vec<String>,
     /// More detectors to turn off.
     pub disable: Vec<String>,
+    /// Taint rule packs to read besides those `argus.toml` names.
+    pub rule_packs: Vec<PathBuf>,
     /// Worker threads; 0 uses every core.
     pub jobs: usize,
     /// The name reports give the scan; defaults to the target's name.
@@ -147,11 +149,16 @@ impl ScanRunner {
         };
         skipped.extend(unsupported_in_archive(unextracted, &discovery.skipped));
         skipped.extend(discovery.skipped);
+        let rules = TaintRules::compile(&config.rules).map_err(|(path, message)| ConfigError {
+            path: path.into(),
+            message,
+        })?;
         let mut settings = Settings {
             analysis_type,
             config,
             mode: self.options.mode,
             project: None,
+            rules: Arc::new(rules),
         };
 
         if let Some(progress) = &self.progress {
@@ -247,6 +254,9 @@ impl ScanRunner {
             None => ScanConfig::default(),
         };
         config.disable.extend(self.options.disable.iter().cloned());
+        for pack in &self.options.rule_packs {
+            config.add_rule_pack(pack)?;
+        }
         Ok(config)
     }
 
@@ -296,8 +306,14 @@ fn project_summaries(files: &[Candidate], settings: &Settings) -> Option<Arc<Pro
                 return None;
             };
             let semantic = SemanticModel::for_tree(Grammar::Python, tree.root_node(), text);
-            let functions =
-                dataflow::python::summarize(tree.root_node(), text, &semantic, &specs, &c.path);
+            let functions = dataflow::python::summarize(
+                tree.root_node(),
+                text,
+                &semantic,
+                &specs,
+                &settings.rules,
+                &c.path,
+            );
             (!functions.is_empty()).then(|| (c.path.clone(), functions))
         })
         .collect();

@@ -12,6 +12,7 @@ fn fingerprints(path: &str, text: &str) -> Vec<String> {
         config: ScanConfig::default(),
         mode: argus_engine::analyze::Mode::Full,
         project: None,
+        rules: Default::default(),
     };
     let kind = classify(path.rsplit('/').next().unwrap()).unwrap();
     match analyze_text(path, kind, text, &settings) {
@@ -100,6 +101,7 @@ fn suppressions_work_for_secrets_in_configuration() {
         config: ScanConfig::default(),
         mode: argus_engine::analyze::Mode::Full,
         project: None,
+        rules: Default::default(),
     };
     let text = format!(
         "# argus-ignore[secrets/github-personal-access-token]: revoked 2026-01-04, kept for the replay test\nGITHUB_TOKEN={TOKEN}\n"

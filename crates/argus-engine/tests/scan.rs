@@ -337,3 +337,118 @@ fn taint_paths_cross_files() {
         command[0].message
     );
 }
+
+/// A company's own framework and database layer, unknown to argus until a
+/// rule pack names them.
+const INTERNAL_APP: &str = r#"from acme.web import param
+from acme import db, text
+
+
+def search():
+    term = param("q")
+    return db.run_sql("SELECT * FROM items WHERE name = '" + term + "'")
+
+
+def lookup():
+    key = text.normalize(param("key"))
+    return db.run_sql("SELECT * FROM keys WHERE k = '%s'" % key)
+
+
+def safe_search():
+    term = db.quote(param("q"))
+    return db.run_sql("SELECT * FROM items WHERE name = " + term)
+
+
+def constant():
+    return db.run_sql("SELECT 1")
+"#;
+
+const ACME_PACK: &str = r#"
+[[source]]
+callee = "acme.web.param"
+description = "a request parameter"
+
+[[sink]]
+detector = "python/sql-injection"
+callee = "acme.db.run_sql"
+positions = [0]
+description = "an SQL query run by {callee}"
+
+[[sanitizer]]
+callee = "acme.db.quote"
+detectors = ["python/sql-injection"]
+
+[[propagator]]
+callee = "acme.text.normalize"
+"#;
+
+fn sql_lines(report: &ScanReport) -> Vec<u32> {
+    let mut lines: Vec<u32> = report
+        .findings
+        .iter()
+        .filter(|f| f.detector_id.starts_with("python/sql-injection"))
+        .map(|f| f.location.start_line)
+        .collect();
+    lines.sort_unstable();
+    lines
+}
+
+#[test]
+fn rule_packs_add_sources_sinks_sanitizers_and_propagators() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), &[("app/views.py", INTERNAL_APP)]);
+    assert!(sql_lines(&scan(dir.path())).is_empty());
+
+    // From argus.toml, through a pack it names.
+    write(
+        dir.path(),
+        &[
+            ("security/acme.toml", ACME_PACK),
+            ("argus.toml", "[rules]\npacks = [\"security/acme.toml\"]\n"),
+        ],
+    );
+    let report = scan(dir.path());
+    assert_eq!(sql_lines(&report), [7, 12], "{:#?}", report.findings);
+    let finding = report
+        .findings
+        .iter()
+        .find(|f| f.location.start_line == 7)
+        .unwrap();
+    assert!(
+        finding.message.contains("an SQL query run by `db.run_sql`"),
+        "{}",
+        finding.message
+    );
+    assert!(
+        finding.flow[0].message.contains("a request parameter"),
+        "{:?}",
+        finding.flow
+    );
+
+    // From the command line, with the same result.
+    fs::remove_file(dir.path().join("argus.toml")).unwrap();
+    let report = ScanRunner::new(ScanOptions {
+        rule_packs: vec![dir.path().join("security/acme.toml")],
+        ..ScanOptions::default()
+    })
+    .run(dir.path())
+    .unwrap();
+    assert_eq!(sql_lines(&report), [7, 12]);
+
+    // A mistake names the file and the entry, and the scan does not run.
+    write(
+        dir.path(),
+        &[(
+            "argus.toml",
+            "[[rules.sink]]\ndetector = \"python/sql\"\ncallee = \"acme.db.run_sql\"\n",
+        )],
+    );
+    let err = ScanRunner::new(ScanOptions::default())
+        .run(dir.path())
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("argus.toml [rules]: sink[0].detector"),
+        "{err}"
+    );
+}

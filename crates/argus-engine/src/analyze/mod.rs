@@ -46,6 +46,8 @@ pub struct Settings {
     /// Summaries of the project's Python modules, for taint paths that
     /// cross files (built by the runner before the files are analysed).
     pub project: Option<std::sync::Arc<crate::dataflow::ProjectSummaries>>,
+    /// The user's taint rules (`[rules]` and rule packs), checked.
+    pub rules: std::sync::Arc<crate::dataflow::TaintRules>,
 }
 
 impl Settings {

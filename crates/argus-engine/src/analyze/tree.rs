@@ -131,6 +131,7 @@ impl Unit<'_> {
         if !specs.is_empty() {
             let options = Options {
                 local_threats: settings.config.local_threats,
+                rules: &settings.rules,
             };
             let file = FileContext {
                 path,

@@ -15,6 +15,7 @@
 
 pub mod project;
 pub mod python;
+pub mod rules;
 mod value;
 
 use std::ops::Range;
@@ -25,6 +26,7 @@ use crate::fix::Fix;
 use crate::semantic::SemanticModel;
 
 pub use project::{LocatedStep, ProjectSummaries};
+pub use rules::TaintRules;
 pub use value::{Hop, Known, Taint, Value};
 
 /// One step of a taint path: in the analysed file, or in another file of
@@ -187,7 +189,9 @@ pub struct TaintFinding {
 
 /// Options of the engine for one scan.
 #[derive(Debug, Clone, Copy)]
-pub struct Options {
+pub struct Options<'a> {
     /// Local input counts as a source too.
     pub local_threats: bool,
+    /// The user's own sources, sinks, sanitizers and propagators.
+    pub rules: &'a TaintRules,
 }

@@ -44,6 +44,7 @@ pub fn settings() -> Settings {
         },
         mode: argus_engine::analyze::Mode::Full,
         project: None,
+        rules: Default::default(),
     }
 }
 

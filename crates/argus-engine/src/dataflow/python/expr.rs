@@ -615,6 +615,15 @@ impl<'t> Interpreter<'_, 't> {
         if UNIVERSAL_SANITIZERS.iter().any(|s| is(s)) {
             return Value::default();
         }
+        // The user's sources win over what the code of the function says
+        // (it may be part of the scanned project).
+        if let Some(source) = self.options.rules.source(&names, method) {
+            let short: String = node_text(call, text).chars().take(60).collect();
+            return Value::source(
+                source.threat,
+                Hop::start(call.byte_range(), format!("{} (`{short}`)", source.what)),
+            );
+        }
 
         // Calls into functions of this file.
         if let Some(index) = self.resolve(function, frame) {
@@ -681,7 +690,7 @@ impl<'t> Interpreter<'_, 't> {
             }
         }
         // Known propagators.
-        if PROPAGATORS.iter().any(|p| is(p)) {
+        if PROPAGATORS.iter().any(|p| is(p)) || self.options.rules.propagates(&names, method) {
             result.join(&Value::union(arguments.all_values()));
             if let Some(r) = receiver_value {
                 result.join(&r.data());
@@ -728,7 +737,8 @@ impl<'t> Interpreter<'_, 't> {
                 None => names.iter().any(|n| n == s),
             });
             let conditional = spec.sanitizes.is_some_and(|f| f(call, self.text));
-            if listed || conditional {
+            let user = self.options.rules.sanitizes(active.detector, names, method);
+            if listed || conditional || user {
                 mask |= 1 << slot;
             }
         }

@@ -22,7 +22,7 @@ use tree_sitter::Node;
 
 use super::project::{self, ExportedSink, ExportedSummary, LocatedStep, ProjectSummaries};
 use super::value::{Hop, Origin, Taint, Value};
-use super::{ActiveSpec, Options, Step, TaintFinding, Threat};
+use super::{ActiveSpec, Options, Step, TaintFinding, TaintRules, Threat};
 use crate::semantic::{SemanticModel, node_text};
 use crate::text::LineIndex;
 
@@ -44,7 +44,7 @@ pub fn analyze(
     text: &str,
     semantic: &SemanticModel,
     specs: &[ActiveSpec],
-    options: Options,
+    options: Options<'_>,
     file: FileContext<'_>,
 ) -> Vec<TaintFinding> {
     if specs.is_empty() || !may_read_input(text, semantic, options, file.project) {
@@ -66,10 +66,11 @@ pub fn analyze(
 fn may_read_input(
     text: &str,
     semantic: &SemanticModel,
-    options: Options,
+    options: Options<'_>,
     project: Option<&ProjectSummaries>,
 ) -> bool {
     options.local_threats
+        || options.rules.has_sources()
         || sources::is_web_file(semantic)
         || project.is_some_and(ProjectSummaries::returns_input)
         || memchr::memmem::find(text.as_bytes(), b"event").is_some()
@@ -82,6 +83,7 @@ pub fn summarize(
     text: &str,
     semantic: &SemanticModel,
     specs: &[ActiveSpec],
+    rules: &TaintRules,
     path: &str,
 ) -> Vec<(String, ExportedSummary)> {
     if specs.is_empty() {
@@ -89,6 +91,7 @@ pub fn summarize(
     }
     let options = Options {
         local_threats: false,
+        rules,
     };
     let mut interpreter = Interpreter::new(root, text, semantic, specs, options);
     interpreter.settle_summaries();
@@ -283,7 +286,7 @@ struct Interpreter<'a, 't> {
     text: &'t str,
     semantic: &'a SemanticModel,
     specs: &'a [ActiveSpec],
-    options: Options,
+    options: Options<'a>,
     /// The file imports a web framework.
     web: bool,
     /// ... one whose views take the request as a parameter.
@@ -312,7 +315,7 @@ impl<'a, 't> Interpreter<'a, 't> {
         text: &'t str,
         semantic: &'a SemanticModel,
         specs: &'a [ActiveSpec],
-        options: Options,
+        options: Options<'a>,
     ) -> Self {
         let web = sources::is_web_file(semantic);
         let mut interpreter = Interpreter {

@@ -33,7 +33,12 @@ impl<'t> Interpreter<'_, 't> {
     ) {
         for slot in 0..self.specs.len() {
             let spec = self.specs[slot].spec;
-            let Some(sink) = spec.sinks.iter().find(|sink| {
+            let rules = self.options.rules;
+            let mut sinks = spec
+                .sinks
+                .iter()
+                .chain(rules.sinks_of(self.specs[slot].detector));
+            let Some(sink) = sinks.find(|sink| {
                 let matched = match sink.callee.strip_prefix('.') {
                     Some(m) => method == Some(m),
                     None => names.iter().any(|n| n == sink.callee),
