@@ -1,4 +1,5 @@
 use super::super::prelude::*;
+use super::add_import;
 
 detector! {
     /// ## What it does
@@ -64,12 +65,15 @@ fn check(call: Node<'_>, checker: &mut Checker<'_>) {
             .semantic
             .call_matches(call, text, &["tempfile.mktemp", "os.tempnam", "os.tmpnam"])
     {
-        let violation = Violation::new(
+        let mut violation = Violation::new(
             "predictable-name",
             format!(
                 "{target} returns a name that another process can create first; the file is not opened atomically"
             ),
         );
+        if let Some(fix) = mkstemp_fix(call, text) {
+            violation = violation.with_fix(fix);
+        }
         checker.report(call, violation);
         return;
     }
@@ -117,4 +121,60 @@ fn check(call: Node<'_>, checker: &mut Checker<'_>) {
         ),
     );
     checker.report(call, violation);
+}
+
+/// `path = tempfile.mktemp(...)` -> `fd, path = tempfile.mkstemp(...)` and
+/// `os.close(fd)`: the file is created at once, private to the user, and
+/// the name still names it. mkstemp takes mktemp's arguments.
+fn mkstemp_fix(call: Node<'_>, text: &str) -> Option<Fix> {
+    let function = call.child_by_field_name("function")?;
+    let attribute = function
+        .child_by_field_name("attribute")
+        .filter(|_| function.kind() == "attribute")?;
+    let assignment = call.parent().filter(|p| p.kind() == "assignment")?;
+    let target = assignment
+        .child_by_field_name("left")
+        .filter(|l| l.kind() == "identifier")?;
+    if assignment.child_by_field_name("right")?.id() != call.id() {
+        return None;
+    }
+    let statement = assignment
+        .parent()
+        .filter(|p| p.kind() == "expression_statement")?;
+    let line_start = text[..statement.start_byte()]
+        .rfind('\n')
+        .map_or(0, |i| i + 1);
+    let indent = &text[line_start..statement.start_byte()];
+    if !indent.chars().all(|c| c == ' ' || c == '\t') {
+        return None;
+    }
+    let used = |name: &str| {
+        text.split(|c: char| !(c == '_' || c.is_alphanumeric()))
+            .any(|word| word == name)
+    };
+    let descriptor = if used("fd") {
+        format!("{}_fd", &text[target.byte_range()])
+    } else {
+        "fd".to_string()
+    };
+    let mut root = call;
+    while let Some(parent) = root.parent() {
+        root = parent;
+    }
+    let mut edits = vec![
+        Edit::replace(
+            target.start_byte()..target.start_byte(),
+            format!("{descriptor}, "),
+        ),
+        Edit::replace(attribute.byte_range(), "mkstemp"),
+        Edit::replace(
+            statement.end_byte()..statement.end_byte(),
+            format!("\n{indent}os.close({descriptor})"),
+        ),
+    ];
+    edits.extend(add_import(root, text, "os")?);
+    Some(Fix::new(
+        "Create the file with tempfile.mkstemp and close its descriptor",
+        edits,
+    ))
 }
