@@ -275,6 +275,105 @@ impl ScanRunner {
     }
 }
 
+/// The order in which to summarise modules (indexes into `modules`): each
+/// wave holds the modules whose project imports are all in earlier waves;
+/// when only cycles remain, they form one wave.
+fn import_waves(modules: &[&(&Candidate, String)]) -> Vec<Vec<usize>> {
+    let mut by_name: HashMap<String, usize> = HashMap::new();
+    for (i, (c, _)) in modules.iter().enumerate() {
+        for name in dataflow::project::module_names(&c.path) {
+            by_name.entry(name).or_insert(i);
+        }
+    }
+    let deps: Vec<HashSet<usize>> = modules
+        .iter()
+        .enumerate()
+        .map(|(i, (_, text))| {
+            let mut names = HashSet::new();
+            dataflow::project::imported_modules(text, &mut names);
+            names
+                .iter()
+                .filter_map(|n| by_name.get(n).copied())
+                .filter(|&j| j != i)
+                .collect()
+        })
+        .collect();
+    // Strongly connected components (Kosaraju), then each component's
+    // level: one more than the highest level among what it imports.
+    let n = modules.len();
+    let mut order = Vec::with_capacity(n);
+    let mut seen = vec![false; n];
+    for start in 0..n {
+        if seen[start] {
+            continue;
+        }
+        seen[start] = true;
+        let mut stack = vec![(start, deps[start].iter().copied().collect::<Vec<_>>())];
+        while let Some((node, next)) = stack.last_mut() {
+            match next.pop() {
+                Some(j) if !seen[j] => {
+                    seen[j] = true;
+                    let children = deps[j].iter().copied().collect();
+                    stack.push((j, children));
+                }
+                Some(_) => {}
+                None => {
+                    order.push(*node);
+                    stack.pop();
+                }
+            }
+        }
+    }
+    let mut importers: Vec<Vec<usize>> = vec![Vec::new(); n];
+    for (i, d) in deps.iter().enumerate() {
+        for &j in d {
+            importers[j].push(i);
+        }
+    }
+    // Dependencies finish first in `order`; walking it backwards over the
+    // reversed edges collects one component at a time.
+    let mut component = vec![usize::MAX; n];
+    let mut components = 0;
+    for &root in order.iter().rev() {
+        if component[root] != usize::MAX {
+            continue;
+        }
+        let mut stack = vec![root];
+        component[root] = components;
+        while let Some(node) = stack.pop() {
+            for &i in &importers[node] {
+                if component[i] == usize::MAX {
+                    component[i] = components;
+                    stack.push(i);
+                }
+            }
+        }
+        components += 1;
+    }
+    // Kosaraju numbers components so that importers come first; levels
+    // are settled from the last component back.
+    let mut members: Vec<Vec<usize>> = vec![Vec::new(); components];
+    for (i, &c) in component.iter().enumerate() {
+        members[c].push(i);
+    }
+    let mut level = vec![0usize; components];
+    for c in (0..components).rev() {
+        let below = members[c]
+            .iter()
+            .flat_map(|&i| deps[i].iter())
+            .filter(|&&j| component[j] != c)
+            .map(|&j| level[component[j]] + 1)
+            .max()
+            .unwrap_or(0);
+        level[c] = below;
+    }
+    let mut waves: Vec<Vec<usize>> = vec![Vec::new(); level.iter().max().map_or(0, |m| m + 1)];
+    for (i, &c) in component.iter().enumerate() {
+        waves[level[c]].push(i);
+    }
+    waves
+}
+
 /// Summaries of the project's Python modules that other files import, for
 /// taint paths across files. `None` when there is nothing to share.
 fn project_summaries(files: &[Candidate], settings: &Settings) -> Option<Arc<ProjectSummaries>> {
@@ -297,29 +396,43 @@ fn project_summaries(files: &[Candidate], settings: &Settings) -> Option<Arc<Pro
     for (_, text) in &texts {
         dataflow::project::imported_modules(text, &mut imported);
     }
-    let modules: Vec<(String, Vec<(String, ExportedSummary)>)> = texts
-        .par_iter()
+    let modules: Vec<&(&Candidate, String)> = texts
+        .iter()
         .filter(|(c, _)| dataflow::project::is_imported(&c.path, &imported))
-        .filter_map(|(c, text)| {
-            let ParseOutcome::Parsed(tree) = parse(Grammar::Python, text, settings.parse_budget())
-            else {
-                return None;
-            };
-            let semantic = SemanticModel::for_tree(Grammar::Python, tree.root_node(), text);
-            let functions = dataflow::python::summarize(
-                tree.root_node(),
-                text,
-                &semantic,
-                &specs,
-                &settings.rules,
-                &c.path,
-            );
-            (!functions.is_empty()).then(|| (c.path.clone(), functions))
-        })
         .collect();
+    // A module is summarised after the modules it imports, so a path may
+    // run through any number of files (views -> services -> db); modules
+    // importing each other in a cycle go together.
     let mut project = ProjectSummaries::default();
-    for (path, functions) in modules {
-        project.insert_module(&path, functions);
+    for wave in import_waves(&modules) {
+        let summarised: Vec<(String, Vec<(String, ExportedSummary)>)> = wave
+            .par_iter()
+            .filter_map(|&i| {
+                let (c, text) = modules[i];
+                let ParseOutcome::Parsed(tree) =
+                    parse(Grammar::Python, text, settings.parse_budget())
+                else {
+                    return None;
+                };
+                let semantic = SemanticModel::for_tree(Grammar::Python, tree.root_node(), text);
+                let file = dataflow::python::FileContext {
+                    path: &c.path,
+                    project: (!project.is_empty()).then_some(&project),
+                };
+                let functions = dataflow::python::summarize(
+                    tree.root_node(),
+                    text,
+                    &semantic,
+                    &specs,
+                    &settings.rules,
+                    file,
+                );
+                (!functions.is_empty()).then(|| (c.path.clone(), functions))
+            })
+            .collect();
+        for (path, functions) in summarised {
+            project.insert_module(&path, functions);
+        }
     }
     (!project.is_empty()).then(|| Arc::new(project))
 }

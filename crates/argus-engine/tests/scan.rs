@@ -452,3 +452,47 @@ fn rule_packs_add_sources_sinks_sanitizers_and_propagators() {
         "{err}"
     );
 }
+
+#[test]
+fn taint_paths_cross_several_files_in_import_order() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        &[
+            (
+                "app/repository.py",
+                "import sqlite3\n\nconn = sqlite3.connect(\"app.db\")\n\n\ndef select_user(name):\n    return conn.execute(\"SELECT * FROM users WHERE name = '%s'\" % name).fetchone()\n",
+            ),
+            (
+                "app/services.py",
+                "from app import repository\nfrom app import audit\n\n\ndef profile(name):\n    audit.record(name)\n    return repository.select_user(name.strip())\n",
+            ),
+            // audit and services import each other: one wave, still summarised.
+            (
+                "app/audit.py",
+                "import logging\n\nfrom app import services\n\n\ndef record(name):\n    logging.info(\"profile\")\n",
+            ),
+            (
+                "app/views.py",
+                "from flask import Flask, request\n\nfrom app.services import profile\n\napp = Flask(__name__)\n\n\n@app.route(\"/profile\")\ndef show():\n    return str(profile(request.args[\"name\"]))\n",
+            ),
+        ],
+    );
+    let report = scan(dir.path());
+    let sql: Vec<_> = report
+        .findings
+        .iter()
+        .filter(|f| f.detector_id.starts_with("python/sql-injection"))
+        .collect();
+    assert_eq!(sql.len(), 1, "{:#?}", report.findings);
+    assert_eq!(sql[0].location.path, "app/views.py");
+    assert_eq!(sql[0].location.start_line, 10);
+    let files: Vec<&str> = sql[0]
+        .flow
+        .iter()
+        .map(|s| s.location.path.as_str())
+        .collect();
+    assert_eq!(files.first(), Some(&"app/views.py"), "{files:?}");
+    assert!(files.contains(&"app/services.py"), "{files:?}");
+    assert_eq!(files.last(), Some(&"app/repository.py"), "{files:?}");
+}

@@ -3,7 +3,9 @@
 //! Before the files are analysed, the Python modules that other files of
 //! the project import are summarised (which parameters of each
 //! module-level function reach which sinks, which flow to its return
-//! value, and whether it returns input). The analysis of every file then
+//! value, and whether it returns input), each after the modules it imports
+//! so that summaries compose through any number of files (modules that
+//! import each other are summarised together). The analysis of every file then
 //! applies those summaries at calls into imported functions, so a route in
 //! `views.py` passing request data to `db.run_query` is a finding, with the
 //! path through `db.py`.

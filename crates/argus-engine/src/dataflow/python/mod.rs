@@ -84,7 +84,7 @@ pub fn summarize(
     semantic: &SemanticModel,
     specs: &[ActiveSpec],
     rules: &TaintRules,
-    path: &str,
+    file: FileContext<'_>,
 ) -> Vec<(String, ExportedSummary)> {
     if specs.is_empty() {
         return Vec::new();
@@ -93,7 +93,15 @@ pub fn summarize(
         local_threats: false,
         rules,
     };
+    let path = file.path;
     let mut interpreter = Interpreter::new(root, text, semantic, specs, options);
+    // Summaries of the modules this one imports (summarised before it)
+    // make paths through several files.
+    interpreter.project = file.project;
+    interpreter.module = project::module_names(path)
+        .into_iter()
+        .next()
+        .unwrap_or_default();
     interpreter.settle_summaries();
     let index = LineIndex::new(text);
     let locate_step = |step: &Step| -> LocatedStep {
