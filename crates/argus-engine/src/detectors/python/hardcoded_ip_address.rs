@@ -11,6 +11,10 @@ detector! {
     /// `ftplib`, `smtplib`, `telnetlib`, database and SSH clients; and any
     /// `host=`, `hostname=`, `server=` or `ip=` keyword argument.
     ///
+    /// A UDP socket connected only to ask which local address routes
+    /// outside (`connect` then `getsockname()`, nothing sent) is not
+    /// reported.
+    ///
     /// Loopback, "any" addresses (`0.0.0.0`, `::`), the documentation
     /// ranges (192.0.2.0/24, 198.51.100.0/24, 203.0.113.0/24,
     /// 2001:db8::/32), link-local addresses (including the cloud metadata
@@ -154,6 +158,11 @@ fn check(call: Node<'_>, checker: &mut Checker<'_>) {
             // `dict.get("10.0.0.1")` is a lookup: only a URL or an address
             // tuple makes `get`/`post`/... a connection.
             let is_http = !matches!(method, "connect" | "connect_ex" | "bind" | "sendto");
+            // A UDP socket "connected" to learn which local address routes
+            // outside (`getsockname()`) sends nothing.
+            if method == "connect" && route_probe(call, text) {
+                return;
+            }
             candidates.extend(target.filter(|t| !is_http || url_literal(*t, text).is_some()));
         }
     }
@@ -172,6 +181,18 @@ fn check(call: Node<'_>, checker: &mut Checker<'_>) {
             return;
         }
     }
+}
+
+/// The enclosing function asks the socket for its own address.
+fn route_probe(call: Node<'_>, text: &str) -> bool {
+    let mut scope = call;
+    while let Some(parent) = scope.parent() {
+        scope = parent;
+        if scope.kind() == "function_definition" {
+            break;
+        }
+    }
+    node_text(scope, text).contains("getsockname")
 }
 
 /// The address a target names: a host literal, an `(host, port)` tuple,

@@ -340,7 +340,9 @@ fn small_size_violation(size: Node<'_>, algorithm: &str, text: &str) -> Option<V
 /// `bytes(16)` / `bytearray(16)`: the same value on every run.
 fn constant_bytes(node: Node<'_>, text: &str) -> bool {
     match node.kind() {
-        "string" => string_literal(node, text).is_some(),
+        // An empty nonce is PyCryptodome's CTR with the whole counter in
+        // `initial_value` (OpenSSH's aes-ctr), not a fixed nonce.
+        "string" => string_literal(node, text).is_some_and(|v| !v.is_empty()),
         "concatenated_string" => true,
         "parenthesized_expression" => node.named_child(0).is_some_and(|n| constant_bytes(n, text)),
         "binary_operator" => {
