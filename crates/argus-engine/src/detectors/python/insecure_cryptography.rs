@@ -16,7 +16,12 @@ detector! {
     ///   (`AES.new(key, AES.MODE_CBC, iv=b"0000000000000000")`,
     ///   `modes.CBC(b"\x00" * 16)`).
     ///
-    /// Key sizes and IVs held in variables are not reported.
+    /// Key sizes and IVs held in variables are not reported, nor are ECB
+    /// ciphers in functions that build a construction from the raw block
+    /// cipher (CMAC, key wrap, ciphertext stealing, KDFs: `aes_cmac`,
+    /// `aes_unwrap`), probes of what the library supports
+    /// (`backend.cipher_supported(...)`), and keys generated and thrown
+    /// away.
     ///
     /// ## Why is this bad?
     /// DES keys are found by brute force, RC4's key stream is biased, and
@@ -144,6 +149,9 @@ const MIN_KEY_BITS: u64 = 2048;
 const IV_MODES: &[&str] = &["CBC", "CFB", "CFB8", "OFB", "CTR", "GCM"];
 
 fn check(call: Node<'_>, checker: &mut Checker<'_>) {
+    if capability_probe(call, checker.text) {
+        return;
+    }
     let names = checker.semantic.callee_names(call, checker.text);
     if let Some(violation) = pycryptodome_cipher(call, &names, checker)
         .or_else(|| cryptography_cipher(call, &names, checker))
@@ -184,7 +192,7 @@ fn pycryptodome_cipher(
             })
     });
     match mode_name.as_deref() {
-        Some("ECB") => {
+        Some("ECB") if !builds_a_mode(call, text) => {
             return Some(Violation::new(
                 "ecb-mode",
                 format!("{module} in ECB mode encrypts equal blocks to equal ciphertext"),
@@ -249,6 +257,9 @@ fn cryptography_cipher(
         }
         if let Some(mode) = name.strip_prefix(MODES) {
             if mode == "ECB" {
+                if builds_a_mode(call, text) {
+                    return None;
+                }
                 return Some(Violation::new(
                     "ecb-mode",
                     "ECB mode (modes.ECB) encrypts equal blocks to equal ciphertext",
@@ -284,9 +295,54 @@ fn cryptography_cipher(
     None
 }
 
+/// Words of a function name saying that it builds a mode or a key
+/// derivation out of the raw block cipher: CMAC, key wrap (RFC 3394),
+/// ciphertext stealing, a KDF or PRF. ECB on single blocks is how those
+/// are written.
+const BLOCK_PRIMITIVE_WORDS: &[&str] = &[
+    "cmac", "subkey", "wrap", "unwrap", "cts", "kdf", "prf", "derive",
+];
+
+/// The enclosing function implements a construction on the block cipher.
+fn builds_a_mode(call: Node<'_>, text: &str) -> bool {
+    let mut scope = call.parent();
+    while let Some(node) = scope {
+        if node.kind() == "function_definition"
+            && let Some(name) = node.child_by_field_name("name")
+        {
+            return crate::detectors::context::words(node_text(name, text))
+                .iter()
+                .any(|w| BLOCK_PRIMITIVE_WORDS.contains(&w.as_str()));
+        }
+        scope = node.parent();
+    }
+    false
+}
+
+/// Code asking whether the library supports an algorithm
+/// (`backend.cipher_supported(RC2(b"0" * 16), modes.CBC(b"0" * 8))`)
+/// encrypts nothing.
+fn capability_probe(call: Node<'_>, text: &str) -> bool {
+    let outer = call
+        .parent()
+        .filter(|p| p.kind() == "argument_list")
+        .and_then(|p| p.parent())
+        .filter(|c| c.kind() == "call");
+    outer
+        .and_then(super::method_name_node)
+        .is_some_and(|m| node_text(m, text) == "cipher_supported")
+}
+
 /// RSA and DSA keys generated with a literal size under 2048 bits.
 fn small_key(call: Node<'_>, names: &[String], checker: &Checker<'_>) -> Option<Violation> {
     let text = checker.text;
+    // A key generated and thrown away probes what the library allows.
+    if call
+        .parent()
+        .is_some_and(|p| p.kind() == "expression_statement")
+    {
+        return None;
+    }
     let &(_, position, keyword, algorithm) = KEY_GENERATORS
         .iter()
         .find(|(callee, ..)| names.iter().any(|n| n == callee))?;
