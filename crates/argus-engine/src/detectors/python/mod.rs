@@ -5,11 +5,14 @@ pub mod code_injection;
 pub mod cross_site_scripting;
 pub mod detect_activated_debug_feature;
 pub mod do_not_auto_add_or_warning_missing_hostkey_policy;
+pub mod hardcoded_ip_address;
 pub mod hashlib_constructor;
 pub mod improper_certificate_validation;
+pub mod improper_privilege_management;
 pub mod insecure_connection;
 pub mod insecure_cookie;
 pub mod insecure_cors_policy;
+pub mod insecure_cryptography;
 pub mod insecure_hashing;
 pub mod insecure_random;
 pub mod insecure_socket_bind;
@@ -28,8 +31,10 @@ pub mod server_side_request_forgery;
 pub mod sql_injection;
 pub mod template_injection;
 pub mod untrusted_deserialization;
+pub mod weak_obfuscation_of_request;
 pub mod xml_external_entity;
 pub mod xpath_injection;
+pub mod zip_bomb_attack;
 
 use tree_sitter::Node;
 
