@@ -1,6 +1,7 @@
 //! Python detectors.
 
 pub mod assert_used_for_security;
+pub mod boto3;
 pub mod code_injection;
 pub mod cross_site_scripting;
 pub mod detect_activated_debug_feature;
@@ -30,6 +31,10 @@ pub mod template_injection;
 pub mod untrusted_deserialization;
 pub mod xml_external_entity;
 pub mod xpath_injection;
+pub mod untrusted_ami_images;
+pub mod sns_unauthenticated_unsubscribe;
+pub mod s3_verify_bucket_owner;
+pub mod lambda_client_reuse;
 
 use tree_sitter::Node;
 
