@@ -41,6 +41,8 @@ static SPECS: &[&DetectorSpec] = &[
     &python::sns_unauthenticated_unsubscribe::SPEC,
     &python::s3_verify_bucket_owner::SPEC,
     &python::lambda_client_reuse::SPEC,
+    &python::aws_logged_credentials::SPEC,
+    &python::docker_arbitrary_container_run::SPEC,
     &python::assert_used_for_security::SPEC,
     &python::detect_activated_debug_feature::SPEC,
     &python::do_not_auto_add_or_warning_missing_hostkey_policy::SPEC,

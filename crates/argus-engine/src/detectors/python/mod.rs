@@ -1,10 +1,12 @@
 //! Python detectors.
 
 pub mod assert_used_for_security;
+pub mod aws_logged_credentials;
 pub mod boto3;
 pub mod code_injection;
 pub mod cross_site_scripting;
 pub mod detect_activated_debug_feature;
+pub mod docker_arbitrary_container_run;
 pub mod do_not_auto_add_or_warning_missing_hostkey_policy;
 pub mod hashlib_constructor;
 pub mod improper_certificate_validation;
