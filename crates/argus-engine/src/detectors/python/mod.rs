@@ -1,7 +1,10 @@
 //! Python detectors.
 
 pub mod assert_used_for_security;
+pub mod aws_kms_reencryption;
 pub mod aws_logged_credentials;
+pub mod aws_polling_instead_of_waiter;
+pub mod aws_unchecked_batch_failures;
 pub mod boto3;
 pub mod code_injection;
 pub mod cross_site_scripting;
@@ -21,6 +24,7 @@ pub mod jwt_verification_disabled;
 pub mod ldap_injection;
 pub mod log_injection;
 pub mod loose_file_permissions;
+pub mod missing_pagination;
 pub mod module_injection;
 pub mod nosql_injection;
 pub mod open_redirect;
