@@ -142,7 +142,9 @@ fn is_output(call: Node<'_>, checker: &Checker<'_>) -> bool {
     let receiver = checker.text_of(object).to_ascii_lowercase();
     let last = receiver.rsplit('.').next().unwrap_or(&receiver);
     let last = last.trim_start_matches('_');
-    if last.ends_with("log") || last.ends_with("logger") || receiver.starts_with("logging.getlogger(")
+    if last.ends_with("log")
+        || last.ends_with("logger")
+        || receiver.starts_with("logging.getlogger(")
     {
         return true;
     }
@@ -186,8 +188,11 @@ fn credential(expr: Node<'_>, checker: &Checker<'_>, depth: usize) -> Option<Str
         }
         "identifier" => {
             let value = assigned_value(expr, text)?;
-            if value.kind() == "call" && method_name(value, text) == Some("get_frozen_credentials") {
-                return Some("frozen AWS credentials (their repr shows the secret key)".to_string());
+            if value.kind() == "call" && method_name(value, text) == Some("get_frozen_credentials")
+            {
+                return Some(
+                    "frozen AWS credentials (their repr shows the secret key)".to_string(),
+                );
             }
             credential(value, checker, depth - 1)
         }
@@ -219,8 +224,9 @@ fn sts_response(expr: Node<'_>, checker: &Checker<'_>, depth: usize) -> bool {
     }
     match expr.kind() {
         "call" => method_name(expr, checker.text).is_some_and(|m| STS_OPERATIONS.contains(&m)),
-        "identifier" => assigned_value(expr, checker.text)
-            .is_some_and(|v| sts_response(v, checker, depth - 1)),
+        "identifier" => {
+            assigned_value(expr, checker.text).is_some_and(|v| sts_response(v, checker, depth - 1))
+        }
         _ => false,
     }
 }

@@ -76,10 +76,16 @@ const WAITED: &[(&str, &[(&str, &str)])] = &[
             ("describe_vpcs", "vpc_available"),
             ("describe_subnets", "subnet_available"),
             ("describe_nat_gateways", "nat_gateway_available"),
-            ("describe_spot_instance_requests", "spot_instance_request_fulfilled"),
+            (
+                "describe_spot_instance_requests",
+                "spot_instance_request_fulfilled",
+            ),
             ("describe_security_groups", "security_group_exists"),
             ("describe_key_pairs", "key_pair_exists"),
-            ("describe_vpc_peering_connections", "vpc_peering_connection_exists"),
+            (
+                "describe_vpc_peering_connections",
+                "vpc_peering_connection_exists",
+            ),
             ("describe_internet_gateways", "internet_gateway_exists"),
             ("get_password_data", "password_data_available"),
         ],
@@ -97,13 +103,19 @@ const WAITED: &[(&str, &[(&str, &str)])] = &[
             ("describe_db_instances", "db_instance_available"),
             ("describe_db_clusters", "db_cluster_available"),
             ("describe_db_snapshots", "db_snapshot_available"),
-            ("describe_db_cluster_snapshots", "db_cluster_snapshot_available"),
+            (
+                "describe_db_cluster_snapshots",
+                "db_cluster_snapshot_available",
+            ),
         ],
     ),
     ("dynamodb", &[("describe_table", "table_exists")]),
     (
         "s3",
-        &[("head_object", "object_exists"), ("head_bucket", "bucket_exists")],
+        &[
+            ("head_object", "object_exists"),
+            ("head_bucket", "bucket_exists"),
+        ],
     ),
     (
         "lambda",
@@ -114,7 +126,10 @@ const WAITED: &[(&str, &[(&str, &str)])] = &[
     ),
     (
         "ecs",
-        &[("describe_services", "services_stable"), ("describe_tasks", "tasks_stopped")],
+        &[
+            ("describe_services", "services_stable"),
+            ("describe_tasks", "tasks_stopped"),
+        ],
     ),
     (
         "eks",
@@ -134,25 +149,40 @@ const WAITED: &[(&str, &[(&str, &str)])] = &[
     ),
     (
         "emr",
-        &[("describe_cluster", "cluster_running"), ("describe_step", "step_complete")],
+        &[
+            ("describe_cluster", "cluster_running"),
+            ("describe_step", "step_complete"),
+        ],
     ),
     ("kinesis", &[("describe_stream", "stream_exists")]),
     ("acm", &[("describe_certificate", "certificate_validated")]),
     (
         "cloudfront",
-        &[("get_distribution", "distribution_deployed"), ("get_invalidation", "invalidation_completed")],
+        &[
+            ("get_distribution", "distribution_deployed"),
+            ("get_invalidation", "invalidation_completed"),
+        ],
     ),
     (
         "redshift",
-        &[("describe_clusters", "cluster_available"), ("describe_cluster_snapshots", "snapshot_available")],
+        &[
+            ("describe_clusters", "cluster_available"),
+            ("describe_cluster_snapshots", "snapshot_available"),
+        ],
     ),
     (
         "sagemaker",
         &[
             ("describe_endpoint", "endpoint_in_service"),
             ("describe_training_job", "training_job_completed_or_stopped"),
-            ("describe_transform_job", "transform_job_completed_or_stopped"),
-            ("describe_processing_job", "processing_job_completed_or_stopped"),
+            (
+                "describe_transform_job",
+                "transform_job_completed_or_stopped",
+            ),
+            (
+                "describe_processing_job",
+                "processing_job_completed_or_stopped",
+            ),
             ("describe_notebook_instance", "notebook_instance_in_service"),
         ],
     ),
@@ -179,7 +209,10 @@ const WAITED: &[(&str, &[(&str, &str)])] = &[
         ],
     ),
     ("codedeploy", &[("get_deployment", "deployment_successful")]),
-    ("ecr", &[("describe_image_scan_findings", "image_scan_complete")]),
+    (
+        "ecr",
+        &[("describe_image_scan_findings", "image_scan_complete")],
+    ),
     ("glacier", &[("describe_vault", "vault_exists")]),
 ];
 
@@ -219,7 +252,9 @@ fn check(loop_node: Node<'_>, checker: &mut Checker<'_>) {
                 && client.kind == Kind::Client
                 && let Some(service) = client.service.as_deref()
                 && let Some(waiter) = waiter_for(service, method)
-                && polled.as_ref().is_none_or(|(p, ..)| p.start_byte() > node.start_byte())
+                && polled
+                    .as_ref()
+                    .is_none_or(|(p, ..)| p.start_byte() > node.start_byte())
             {
                 polled = Some((node, service.to_string(), method, waiter));
             }

@@ -93,8 +93,17 @@ fn resolve(expr: Node<'_>, checker: &Checker<'_>, depth: usize) -> Option<Boto3>
                 });
             }
             if object.kind() == "identifier" && checker.text_of(object) == "self" {
-                let value = self_attribute_value(expr, attribute, checker.text)?;
-                return resolve(value, checker, depth - 1);
+                // Every value the attribute is given must say the same.
+                let values = self_attribute_values(expr, attribute, checker.text);
+                let mut resolved = None;
+                for value in values {
+                    let this = resolve(value, checker, depth - 1)?;
+                    if resolved.as_ref().is_some_and(|r| *r != this) {
+                        return None;
+                    }
+                    resolved = Some(this);
+                }
+                return resolved;
             }
             None
         }
@@ -106,9 +115,7 @@ fn resolve(expr: Node<'_>, checker: &Checker<'_>, depth: usize) -> Option<Boto3>
 /// `session.client("s3")` on a session.
 fn creation(call: Node<'_>, checker: &Checker<'_>, depth: usize) -> Option<Boto3> {
     let text = checker.text;
-    let service = || {
-        argument(call, 0, "service_name", text).and_then(|s| string_literal(s, text))
-    };
+    let service = || argument(call, 0, "service_name", text).and_then(|s| string_literal(s, text));
     let names = checker.semantic.callee_names(call, text);
     let named = |targets: &[&str]| names.iter().any(|n| targets.contains(&n.as_str()));
     if named(&["boto3.client", "boto3.session.Session.client"]) {
@@ -144,11 +151,30 @@ fn creation(call: Node<'_>, checker: &Checker<'_>, depth: usize) -> Option<Boto3
         "resource" => Kind::Resource,
         _ => return None,
     };
-    let owner = resolve(function.child_by_field_name("object")?, checker, depth - 1)?;
-    (owner.kind == Kind::Session).then(|| Boto3 {
-        kind,
-        service: service(),
-    })
+    let service = service();
+    match resolve(function.child_by_field_name("object")?, checker, depth - 1) {
+        Some(owner) => (owner.kind == Kind::Session).then_some(Boto3 { kind, service }),
+        // A session handed in from elsewhere (`session.client("s3")`,
+        // `self.session.resource("dynamodb")`): in a file using boto3, the
+        // service name written out says what it makes.
+        None => service
+            .filter(|s| is_service_name(s) && uses_boto(checker))
+            .map(|s| Boto3 {
+                kind,
+                service: Some(s),
+            }),
+    }
+}
+
+/// An AWS service name as boto3 spells it (`s3`, `ec2`, `dynamodb`,
+/// `resourcegroupstaggingapi`, `sagemaker-runtime`).
+fn is_service_name(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= 40
+        && name.starts_with(|c: char| c.is_ascii_lowercase())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
 }
 
 /// The function (or, outside any, the module) holding a node.
@@ -235,9 +261,10 @@ fn last_assignment<'t>(
     found
 }
 
-/// The value of `self.attribute`: an assignment `self.attribute = value`
-/// in a method of the enclosing class, or `attribute = value` in its body.
-fn self_attribute_value<'t>(expr: Node<'t>, attribute: &str, text: &str) -> Option<Node<'t>> {
+/// The values of `self.attribute`: assignments `self.attribute = value` in
+/// the methods of the enclosing class, or `attribute = value` in its body
+/// (`None` resets left out).
+fn self_attribute_values<'t>(expr: Node<'t>, attribute: &str, text: &str) -> Vec<Node<'t>> {
     let mut class = expr.parent();
     while let Some(n) = class {
         if n.kind() == "class_definition" {
@@ -245,9 +272,11 @@ fn self_attribute_value<'t>(expr: Node<'t>, attribute: &str, text: &str) -> Opti
         }
         class = n.parent();
     }
-    let body = class?.child_by_field_name("body")?;
+    let Some(body) = class.and_then(|c| c.child_by_field_name("body")) else {
+        return Vec::new();
+    };
     let mut stack = vec![body];
-    let mut found = None;
+    let mut found = Vec::new();
     while let Some(node) = stack.pop() {
         if node.kind() == "class_definition" {
             continue;
@@ -264,15 +293,11 @@ fn self_attribute_value<'t>(expr: Node<'t>, attribute: &str, text: &str) -> Opti
             let on_self = left.kind() == "attribute"
                 && node_text(left, text).replace(' ', "") == format!("self.{attribute}");
             if class_level || on_self {
-                // Several assignments (a client made lazily, reset to
-                // `None`): only a single creating value is trusted.
+                // A client made lazily is reset to `None` elsewhere.
                 if right.kind() == "none" {
                     continue;
                 }
-                if found.is_some() {
-                    return None;
-                }
-                found = Some(right);
+                found.push(right);
             }
         }
         let mut cursor = node.walk();
@@ -296,7 +321,7 @@ pub fn append_keyword(call: Node<'_>, keyword: &str, text: &str) -> Option<crate
     if args.kind() != "argument_list" {
         return None;
     }
-    let close = args.child(args.child_count().checked_sub(1)? as u32)?;
+    let close = args.child(args.child_count().checked_sub(1)?)?;
     if close.kind() != ")" {
         return None;
     }

@@ -127,7 +127,11 @@ fn is_lambda_handler(function: Node<'_>, text: &str) -> bool {
         .map(|p| {
             let name = p
                 .child_by_field_name("name")
-                .or_else(|| (p.kind() == "typed_parameter").then(|| p.named_child(0)).flatten())
+                .or_else(|| {
+                    (p.kind() == "typed_parameter")
+                        .then(|| p.named_child(0))
+                        .flatten()
+                })
                 .unwrap_or(p);
             node_text(name, text).trim_start_matches('_')
         })

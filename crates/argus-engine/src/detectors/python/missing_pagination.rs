@@ -115,7 +115,11 @@ const PAGINATED: &[(&str, &[&str])] = &[
     ("sqs", &["list_queues"]),
     (
         "sns",
-        &["list_topics", "list_subscriptions", "list_subscriptions_by_topic"],
+        &[
+            "list_topics",
+            "list_subscriptions",
+            "list_subscriptions_by_topic",
+        ],
     ),
     (
         "cloudformation",
@@ -129,20 +133,36 @@ const PAGINATED: &[(&str, &[&str])] = &[
     ),
     (
         "logs",
-        &["describe_log_groups", "describe_log_streams", "filter_log_events"],
+        &[
+            "describe_log_groups",
+            "describe_log_streams",
+            "filter_log_events",
+        ],
     ),
     ("kinesis", &["list_streams", "list_shards"]),
     (
         "ecs",
-        &["list_clusters", "list_services", "list_tasks", "list_task_definitions"],
+        &[
+            "list_clusters",
+            "list_services",
+            "list_tasks",
+            "list_task_definitions",
+        ],
     ),
     ("secretsmanager", &["list_secrets"]),
     ("ssm", &["get_parameters_by_path", "describe_parameters"]),
-    ("route53", &["list_hosted_zones", "list_resource_record_sets"]),
+    (
+        "route53",
+        &["list_hosted_zones", "list_resource_record_sets"],
+    ),
     ("autoscaling", &["describe_auto_scaling_groups"]),
     (
         "rds",
-        &["describe_db_instances", "describe_db_clusters", "describe_db_snapshots"],
+        &[
+            "describe_db_instances",
+            "describe_db_clusters",
+            "describe_db_snapshots",
+        ],
     ),
     ("cloudwatch", &["describe_alarms", "list_metrics"]),
     ("kms", &["list_keys", "list_aliases"]),
@@ -207,6 +227,7 @@ const SELECTORS: &[&str] = &[
     "repositoryNames",
     "imageIds",
     "QueueNamePrefix",
+    "EventSourceArn",
 ];
 
 fn check(call: Node<'_>, checker: &mut Checker<'_>) {
