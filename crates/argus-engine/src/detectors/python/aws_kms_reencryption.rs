@@ -82,8 +82,15 @@ fn check(call: Node<'_>, checker: &mut Checker<'_>) {
         ) else {
             continue;
         };
-        if left.kind() == "identifier" && from_decrypt(right, &derived, checker) {
-            derived.push(checker.text_of(left).to_string());
+        if left.kind() != "identifier" {
+            continue;
+        }
+        let name = checker.text_of(left).to_string();
+        if from_decrypt(right, &derived, checker) {
+            derived.push(name);
+        } else {
+            // Reassigned to something else: no longer decrypted data.
+            derived.retain(|d| *d != name);
         }
     }
     if !from_decrypt(plaintext, &derived, checker) {
