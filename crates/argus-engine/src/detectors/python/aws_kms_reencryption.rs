@@ -47,7 +47,7 @@ detector! {
         category: Category::Security,
         cwes: &[311],
         tags: &["aws", "kms", "cryptography"],
-        access: Access::AdditionalSecurity,
+        access: Access::SensitiveInformation,
         effort: Effort::RequiresSystemAccess,
         remediation: "Move ciphertext to another key with kms.re_encrypt(CiphertextBlob=..., DestinationKeyId=...) instead of decrypting and encrypting it again.",
         keywords: &["decrypt"],
