@@ -1,10 +1,13 @@
 //! Python detectors.
 
 pub mod assert_used_for_security;
+pub mod catch_and_rethrow_exception;
 pub mod code_injection;
 pub mod cross_site_scripting;
+pub mod default_argument_mutable_objects;
 pub mod detect_activated_debug_feature;
 pub mod do_not_auto_add_or_warning_missing_hostkey_policy;
+pub mod equality_vs_identity;
 pub mod hashlib_constructor;
 pub mod improper_certificate_validation;
 pub mod insecure_connection;
@@ -19,6 +22,8 @@ pub mod ldap_injection;
 pub mod log_injection;
 pub mod loose_file_permissions;
 pub mod module_injection;
+pub mod multidimension_list_using_replication;
+pub mod naive_datatime_time_zone_issues;
 pub mod nosql_injection;
 pub mod open_redirect;
 pub mod os_command_injection;
@@ -26,6 +31,7 @@ pub mod path_traversal;
 pub mod regular_expression_dos;
 pub mod server_side_request_forgery;
 pub mod sql_injection;
+pub mod swallow_exceptions;
 pub mod template_injection;
 pub mod untrusted_deserialization;
 pub mod xml_external_entity;
