@@ -68,6 +68,21 @@ fn check(clause: Node<'_>, checker: &mut Checker<'_>) {
     }
     // `except E as name`: the value is an `as_pattern` whose alias names
     // the caught exception.
+    // `try: ... except: raise else: ...` is the only way to attach an
+    // `else` block; the handler is there on purpose.
+    if handlers.len() == 1
+        && siblings.iter().any(|s| s.kind() == "else_clause")
+        && !siblings.iter().any(|s| s.kind() == "finally_clause")
+    {
+        return;
+    }
+    // pylint's equivalent rule silenced on the handler: intended.
+    let header_end = text[clause.start_byte()..]
+        .find('\n')
+        .map_or(text.len(), |i| clause.start_byte() + i);
+    if text[clause.start_byte()..header_end].contains("try-except-raise") {
+        return;
+    }
     let alias = clause
         .child_by_field_name("value")
         .filter(|v| v.kind() == "as_pattern")

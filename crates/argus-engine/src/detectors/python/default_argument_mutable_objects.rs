@@ -61,8 +61,28 @@ const MUTABLE_FACTORIES: &[&str] = &[
     "collections.Counter",
 ];
 
+/// Parameter markers of web frameworks that copy the default for each
+/// request (FastAPI's `Query()`, `Body()`, ...), written in the annotation.
+const REQUEST_PARAMETERS: &[&str] = &[
+    "Query(", "Body(", "Form(", "Header(", "Cookie(", "Path(", "File(", "Depends(",
+];
+
+/// Codes of the same rule in other linters; a comment silencing them on
+/// the line says the shared default is intended.
+const SAME_RULE: &[&str] = &["B006", "W0102", "dangerous-default-value"];
+
 fn check(parameter: Node<'_>, checker: &mut Checker<'_>) {
     let text = checker.text;
+    if parameter.child_by_field_name("type").is_some_and(|t| {
+        let annotation = node_text(t, text);
+        REQUEST_PARAMETERS
+            .iter()
+            .any(|marker| annotation.contains(marker))
+    }) || silenced(parameter, text)
+        || is_stub(parameter, text)
+    {
+        return;
+    }
     let Some(value) = parameter.child_by_field_name("value") else {
         return;
     };
@@ -108,4 +128,58 @@ fn check(parameter: Node<'_>, checker: &mut Checker<'_>) {
             ),
         ),
     );
+}
+
+/// Whether the line holding `node` ends with a comment silencing the
+/// equivalent rule of another linter (`# noqa: B006`).
+fn silenced(node: Node<'_>, text: &str) -> bool {
+    let end = text[node.end_byte()..]
+        .find('\n')
+        .map_or(text.len(), |i| node.end_byte() + i);
+    let start = text[..node.start_byte()].rfind('\n').map_or(0, |i| i + 1);
+    text[start..end]
+        .split_once('#')
+        .is_some_and(|(_, comment)| SAME_RULE.iter().any(|code| comment.contains(code)))
+}
+
+/// Whether the parameter belongs to a signature that never runs: a
+/// `@typing.overload` variant or a stub whose body is only `...`.
+fn is_stub(parameter: Node<'_>, text: &str) -> bool {
+    let Some(function) = parameter
+        .parent()
+        .and_then(|p| p.parent())
+        .filter(|f| f.kind() == "function_definition")
+    else {
+        return false;
+    };
+    let overloaded = function
+        .parent()
+        .filter(|d| d.kind() == "decorated_definition")
+        .is_some_and(|decorated| {
+            let mut cursor = decorated.walk();
+            decorated
+                .named_children(&mut cursor)
+                .filter(|d| d.kind() == "decorator")
+                .any(|d| {
+                    let name = node_text(d, text).trim_start_matches('@').trim();
+                    name == "overload" || name.ends_with(".overload")
+                })
+        });
+    let ellipsis_only = function.child_by_field_name("body").is_some_and(|body| {
+        let mut cursor = body.walk();
+        let statements: Vec<Node<'_>> = body
+            .named_children(&mut cursor)
+            .filter(|s| s.kind() != "comment")
+            .collect();
+        !statements.is_empty()
+            && statements.iter().all(|s| {
+                s.kind() == "expression_statement"
+                    && s.named_child(0)
+                        .is_some_and(|e| matches!(e.kind(), "ellipsis" | "string"))
+            })
+            && statements
+                .iter()
+                .any(|s| s.named_child(0).is_some_and(|e| e.kind() == "ellipsis"))
+    });
+    overloaded || ellipsis_only
 }

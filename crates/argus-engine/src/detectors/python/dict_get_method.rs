@@ -46,6 +46,12 @@ detector! {
 }
 
 fn check(node: Node<'_>, checker: &mut Checker<'_>) {
+    // Inside a mapping's own `get` (or `__getitem__`), `.get` would recurse.
+    if enclosing_function_name(node, checker.text)
+        .is_some_and(|name| matches!(name, "get" | "__getitem__" | "__missing__"))
+    {
+        return;
+    }
     if node.kind() == "if_statement" {
         check_statement(node, checker);
     } else {
@@ -239,4 +245,17 @@ fn has_comment(node: Node<'_>) -> bool {
     }
     let mut cursor = node.walk();
     node.named_children(&mut cursor).any(has_comment)
+}
+
+fn enclosing_function_name<'t>(node: Node<'_>, text: &'t str) -> Option<&'t str> {
+    let mut current = node.parent();
+    while let Some(n) = current {
+        if n.kind() == "function_definition" {
+            return n
+                .child_by_field_name("name")
+                .map(|name| node_text(name, text));
+        }
+        current = n.parent();
+    }
+    None
 }

@@ -8,7 +8,8 @@ detector! {
     /// variable that is only used through its methods (or iterated), with
     /// no `close()` call, no `with` statement, and no other use that could
     /// hand it to code that closes it (returning it, storing it, passing it
-    /// to a call). A result used once in place (`open(path).read()`) is left
+    /// to a call, sharing its handle through `fileno()`, `makefile()` or
+    /// `cursor()`). A result used once in place (`open(path).read()`) is left
     /// to CPython's reference counting and not reported.
     ///
     /// ## Why is this bad?
@@ -67,6 +68,11 @@ const OPENERS: &[&str] = &[
 /// Methods that release the resource.
 const CLOSERS: &[&str] = &["close", "__exit__", "detach", "release"];
 
+/// Methods that hand the underlying handle to another object or to the OS
+/// (`os.dup2(f.fileno(), ...)`, a cursor returned to the caller): the
+/// resource may outlive the function on purpose.
+const SHARERS: &[&str] = &["fileno", "makefile", "cursor", "dup", "__enter__"];
+
 fn check(call: Node<'_>, checker: &mut Checker<'_>) {
     let text = checker.text;
     let Some(opener) = checker.semantic.call_matches(call, text, OPENERS) else {
@@ -106,7 +112,9 @@ fn check(call: Node<'_>, checker: &mut Checker<'_>) {
             continue;
         }
         match use_kind(use_, text) {
-            Use::Method(method) if CLOSERS.contains(&method) => return,
+            Use::Method(method) if CLOSERS.contains(&method) || SHARERS.contains(&method) => {
+                return;
+            }
             Use::Method(_) | Use::Iterated => used = true,
             Use::Other => return,
         }
