@@ -58,6 +58,7 @@ static SPECS: &[&DetectorSpec] = &[
     &python::resource_leak::SPEC,
     &python::socket_connection_timeout::SPEC,
     &python::leaky_subprocess_timeout::SPEC,
+    &python::deprecated_method::SPEC,
     &java::insecure_hashing::SPEC,
     &javascript::insecure_hashing::SPEC,
     &csharp::insecure_hashing::SPEC,

@@ -5,6 +5,7 @@ pub mod catch_and_rethrow_exception;
 pub mod code_injection;
 pub mod cross_site_scripting;
 pub mod default_argument_mutable_objects;
+pub mod deprecated_method;
 pub mod detect_activated_debug_feature;
 pub mod dict_get_method;
 pub mod do_not_auto_add_or_warning_missing_hostkey_policy;
