@@ -70,10 +70,7 @@ fn check(clause: Node<'_>, checker: &mut Checker<'_>) {
     // the caught exception.
     // `try: ... except: raise else: ...` is the only way to attach an
     // `else` block; the handler is there on purpose.
-    if handlers.len() == 1
-        && siblings.iter().any(|s| s.kind() == "else_clause")
-        && !siblings.iter().any(|s| s.kind() == "finally_clause")
-    {
+    if handlers.len() == 1 && siblings.iter().any(|s| s.kind() == "else_clause") {
         return;
     }
     // pylint's equivalent rule silenced on the handler: intended.
@@ -120,7 +117,7 @@ fn check(clause: Node<'_>, checker: &mut Checker<'_>) {
         ),
     );
     // Removing the handler keeps a valid statement when another handler or
-    // a `finally` remains (a lone `else` needs a handler).
+    // a `finally` remains (a single handler with an `else` is skipped above).
     let keeps_valid = handlers.len() > 1 || siblings.iter().any(|s| s.kind() == "finally_clause");
     if keeps_valid {
         let start = text[..clause.start_byte()]

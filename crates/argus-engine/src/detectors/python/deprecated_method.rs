@@ -305,7 +305,7 @@ fn check(attribute: Node<'_>, checker: &mut Checker<'_>) {
         return;
     }
     let module = node_text(object, text);
-    if checker.semantic.binding(module).is_none() {
+    if checker.semantic.binding(module).is_none() || imported_more_than_once(module, text) {
         return;
     }
     let names = checker.semantic.qualified_names(attribute, text);
@@ -334,7 +334,8 @@ fn check(attribute: Node<'_>, checker: &mut Checker<'_>) {
             ),
             fix,
         )
-    } else if names.iter().any(|n| n == &format!("collections.{member}"))
+    } else if module == "collections"
+        && names.iter().any(|n| n == &format!("collections.{member}"))
         && COLLECTION_ABCS.contains(&member)
     {
         // `collections.abc` must be loaded for `collections.abc.X` to work.
@@ -424,4 +425,21 @@ fn is_version_check(condition: Node<'_>, text: &str) -> bool {
     ]
     .iter()
     .any(|marker| condition.contains(marker))
+}
+
+/// Whether several import statements bind `name` (`import collections.abc
+/// as abc` in a `try`, `import collections as abc` as the fallback): which
+/// one is in effect is decided at run time.
+fn imported_more_than_once(name: &str, text: &str) -> bool {
+    let alias = format!(" as {name}");
+    let plain = format!("import {name}");
+    text.lines()
+        .map(str::trim)
+        .filter(|line| line.starts_with("import ") || line.starts_with("from "))
+        .filter(|line| {
+            let line = line.split('#').next().unwrap_or("").trim_end();
+            line.ends_with(&alias) || line == plain
+        })
+        .count()
+        > 1
 }
