@@ -1,5 +1,6 @@
 use super::super::prelude::*;
-use super::boto3::{boto3_object, enclosing_scope, method_name, uses_boto};
+use super::boto3::{boto3_object, method_name, uses_boto};
+use super::enclosing_scope;
 
 detector! {
     /// ## What it does

@@ -1,5 +1,6 @@
 use super::super::prelude::*;
-use super::boto3::{boto3_object, enclosing_scope, uses_boto};
+use super::boto3::{boto3_object, uses_boto};
+use super::enclosing_scope;
 
 detector! {
     /// ## What it does

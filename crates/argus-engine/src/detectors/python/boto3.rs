@@ -11,6 +11,7 @@
 
 use tree_sitter::Node;
 
+use super::enclosing_scope;
 use crate::detectors::Checker;
 use crate::semantic::{argument, node_text, string_literal};
 
@@ -175,33 +176,6 @@ fn is_service_name(name: &str) -> bool {
         && name
             .chars()
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
-}
-
-/// The function (or, outside any, the module) holding a node.
-pub fn enclosing_scope(node: Node<'_>) -> Node<'_> {
-    let mut up = node.parent();
-    let mut last = node;
-    while let Some(n) = up {
-        if matches!(n.kind(), "function_definition" | "module") {
-            return n;
-        }
-        last = n;
-        up = n.parent();
-    }
-    last
-}
-
-/// The enclosing function definition, if any.
-pub fn enclosing_function(node: Node<'_>) -> Option<Node<'_>> {
-    let mut up = node.parent();
-    while let Some(n) = up {
-        match n.kind() {
-            "function_definition" => return Some(n),
-            "class_definition" | "module" => return None,
-            _ => up = n.parent(),
-        }
-    }
-    None
 }
 
 /// The value last assigned to the name `identifier` before its use: in the

@@ -1,6 +1,6 @@
 use super::super::context::{Context, gather, words};
 use super::super::prelude::*;
-use super::add_import;
+use super::{add_import, enclosing_function};
 use crate::lang::scope_name;
 
 detector! {
@@ -330,17 +330,6 @@ fn returns_variable(function: Node<'_>, name: &str, text: &str) -> bool {
         stack.extend(node.named_children(&mut cursor).map(Some));
     }
     false
-}
-
-fn enclosing_function(node: Node<'_>) -> Option<Node<'_>> {
-    let mut up = node.parent();
-    while let Some(n) = up {
-        if n.kind() == "function_definition" {
-            return Some(n);
-        }
-        up = n.parent();
-    }
-    None
 }
 
 /// Where the random value goes, weighed name by name from the innermost.

@@ -1,5 +1,5 @@
 use super::super::prelude::*;
-use super::boto3::enclosing_function;
+use super::enclosing_function;
 
 detector! {
     /// ## What it does

@@ -1,4 +1,5 @@
 use super::super::prelude::*;
+use super::enclosing_scope;
 
 detector! {
     /// ## What it does
@@ -194,15 +195,4 @@ fn contains_kind(node: Node<'_>, kind: &str) -> bool {
     let mut cursor = node.walk();
     node.named_children(&mut cursor)
         .any(|child| contains_kind(child, kind))
-}
-
-fn enclosing_scope(node: Node<'_>) -> Node<'_> {
-    let mut current = node;
-    while let Some(parent) = current.parent() {
-        if parent.kind() == "function_definition" {
-            return parent;
-        }
-        current = parent;
-    }
-    current
 }

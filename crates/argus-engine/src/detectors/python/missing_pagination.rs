@@ -1,5 +1,6 @@
 use super::super::prelude::*;
-use super::boto3::{enclosing_scope, has_splat, method_on_boto3, uses_boto};
+use super::boto3::{has_splat, method_on_boto3, uses_boto};
+use super::enclosing_scope;
 
 detector! {
     /// ## What it does

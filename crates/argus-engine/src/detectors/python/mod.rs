@@ -154,6 +154,32 @@ pub fn add_import(root: Node<'_>, text: &str, module: &str) -> Option<Option<Edi
     Some(Some(Edit::replace(at..at, format!("import {module}\n"))))
 }
 
+/// The function definition holding `node`; `None` at module level, in a
+/// class body or in a lambda (whose code runs elsewhere).
+pub fn enclosing_function(node: Node<'_>) -> Option<Node<'_>> {
+    let mut up = node.parent();
+    while let Some(n) = up {
+        match n.kind() {
+            "function_definition" => return Some(n),
+            "lambda" | "class_definition" => return None,
+            _ => up = n.parent(),
+        }
+    }
+    None
+}
+
+/// The function holding `node`, or the module outside any.
+pub fn enclosing_scope(node: Node<'_>) -> Node<'_> {
+    let mut scope = node;
+    while let Some(parent) = scope.parent() {
+        scope = parent;
+        if scope.kind() == "function_definition" {
+            break;
+        }
+    }
+    scope
+}
+
 fn node_text_of<'t>(node: Node<'_>, text: &'t str) -> &'t str {
     &text[node.byte_range()]
 }

@@ -1,4 +1,5 @@
 use super::super::prelude::*;
+use super::enclosing_function;
 
 detector! {
     /// ## What it does
@@ -178,18 +179,6 @@ fn identifiers<'t>(node: Node<'t>, name: &str, text: &str, out: &mut Vec<Node<'t
     for child in node.named_children(&mut cursor) {
         identifiers(child, name, text, out);
     }
-}
-
-fn enclosing_function(node: Node<'_>) -> Option<Node<'_>> {
-    let mut current = node.parent();
-    while let Some(n) = current {
-        match n.kind() {
-            "function_definition" => return Some(n),
-            "lambda" | "class_definition" => return None,
-            _ => current = n.parent(),
-        }
-    }
-    None
 }
 
 /// Whether the module defines its own top-level `open`.

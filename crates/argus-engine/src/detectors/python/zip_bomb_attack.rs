@@ -1,4 +1,5 @@
 use super::super::prelude::*;
+use super::enclosing_scope;
 use crate::semantic::SemanticModel;
 
 detector! {
@@ -161,21 +162,9 @@ const SIZE_CHECKS: &[&str] = &[
 /// Archive constructors whose archive argument a buffer may be.
 const ARCHIVES: &[&str] = &["zipfile.ZipFile", "tarfile.open", "tarfile.TarFile"];
 
-/// The text of the function holding `node` (the module when none).
-fn enclosing_function<'t>(node: Node<'_>, text: &'t str) -> &'t str {
-    let mut scope = node;
-    while let Some(parent) = scope.parent() {
-        scope = parent;
-        if scope.kind() == "function_definition" {
-            break;
-        }
-    }
-    node_text(scope, text)
-}
-
 /// The function extracts or reads members, and never looks at sizes.
 fn extracted_unchecked(call: Node<'_>, text: &str, semantic: &SemanticModel) -> bool {
-    let body = enclosing_function(call, text);
+    let body = node_text(enclosing_scope(call), text);
     ["extractall(", ".extract(", ".read("]
         .iter()
         .any(|w| body.contains(w))
@@ -201,10 +190,10 @@ fn buffered_archive(call: Node<'_>, text: &str, semantic: &SemanticModel) -> boo
 
 /// The decompressed stream is read whole (`.read()` without a size).
 fn read_whole(call: Node<'_>, text: &str, semantic: &SemanticModel) -> bool {
-    enclosing_function(call, text).contains(".read()") && unchecked(call, text, semantic)
+    node_text(enclosing_scope(call), text).contains(".read()") && unchecked(call, text, semantic)
 }
 
 fn unchecked(call: Node<'_>, text: &str, _semantic: &SemanticModel) -> bool {
-    let body = enclosing_function(call, text);
+    let body = node_text(enclosing_scope(call), text);
     !SIZE_CHECKS.iter().any(|word| body.contains(word))
 }
