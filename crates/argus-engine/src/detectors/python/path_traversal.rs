@@ -1,10 +1,14 @@
 use super::super::prelude::*;
+use super::enclosing_scope;
+use crate::semantic::SemanticModel;
 
 detector! {
     /// ## What it does
     /// Follows request data into file system paths: `open`, `io.open`,
     /// `codecs.open`, `os` and `shutil` functions that read, write, list or
-    /// delete, `pathlib.Path` methods, and Flask's `send_file`. Names
+    /// delete, `pathlib.Path` methods, Flask's `send_file`, and tar
+    /// archives from the request extracted without an extraction filter
+    /// (their member names are paths too; `zipfile` cleans its own). Names
     /// reduced with `os.path.basename` or `werkzeug.utils.secure_filename`,
     /// joined with `safe_join`, or checked against a base directory
     /// (`startswith`, `is_relative_to`) are safe.
@@ -53,6 +57,7 @@ detector! {
 
 const OPEN: &str = "a file path opened by {callee}";
 const FS: &str = "a file system path used by {callee}";
+const TAR: &str = "a tar archive opened by {callee} whose members are extracted without a filter";
 
 static TAINT: TaintSpec = TaintSpec {
     sinks: &[
@@ -151,6 +156,30 @@ static TAINT: TaintSpec = TaintSpec {
         Sink::new(".unlink", &[Arg::Receiver], "pathlib", FS),
         Sink::new(".rmdir", &[Arg::Receiver], "pathlib", FS),
         Sink::new(".iterdir", &[Arg::Receiver], "pathlib", FS),
+        // Member names of a tar archive are paths chosen by whoever made
+        // it (`../../etc/cron.d/x`, absolute names, links); zipfile
+        // cleans them, tarfile does not without an extraction filter.
+        Sink::new(
+            "tarfile.open",
+            &[Arg::At(0, "name"), Arg::Keyword("fileobj")],
+            "tar-extraction",
+            TAR,
+        )
+        .when(extracted_unfiltered),
+        Sink::new(
+            "tarfile.TarFile",
+            &[Arg::At(0, "name"), Arg::Keyword("fileobj")],
+            "tar-extraction",
+            TAR,
+        )
+        .when(extracted_unfiltered),
+        Sink::new(
+            "io.BytesIO",
+            &[Arg::At(0, "initial_bytes")],
+            "tar-extraction",
+            "a tar archive read from a buffer whose members are extracted without a filter",
+        )
+        .when(buffered_tar),
     ],
     sanitizers: &[
         "os.path.basename",
@@ -166,3 +195,31 @@ static TAINT: TaintSpec = TaintSpec {
     ],
     ..TaintSpec::DEFAULT
 };
+
+/// The function extracts members, with no extraction filter (`filter=`,
+/// `extraction_filter`, Python 3.12+) and no look at the members first.
+fn extracted_unfiltered(call: Node<'_>, text: &str, _: &SemanticModel) -> bool {
+    let body = node_text(enclosing_scope(call), text);
+    let extracts = body.contains("extractall(") || body.contains(".extract(");
+    extracts
+        && !["filter", "getmembers", "members="]
+            .iter()
+            .any(|w| body.contains(w))
+}
+
+/// A `BytesIO` handed straight to a tar constructor.
+fn buffered_tar(call: Node<'_>, text: &str, semantic: &SemanticModel) -> bool {
+    let mut parent = call.parent();
+    if parent.is_some_and(|p| p.kind() == "keyword_argument") {
+        parent = parent.and_then(|p| p.parent());
+    }
+    let is_tar = parent
+        .filter(|p| p.kind() == "argument_list")
+        .and_then(|p| p.parent())
+        .is_some_and(|c| {
+            semantic
+                .call_matches(c, text, &["tarfile.open", "tarfile.TarFile"])
+                .is_some()
+        });
+    is_tar && extracted_unfiltered(call, text, semantic)
+}
