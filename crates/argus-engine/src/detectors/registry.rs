@@ -19,6 +19,7 @@ static SPECS: &[&DetectorSpec] = &[
     &meta::INVALID_SUPPRESSION,
     &python::insecure_hashing::SPEC,
     &python::hashlib_constructor::SPEC,
+    &python::header_injection::SPEC,
     &python::code_injection::SPEC,
     &python::cross_site_scripting::SPEC,
     &python::ldap_injection::SPEC,
