@@ -20,6 +20,7 @@ static SPECS: &[&DetectorSpec] = &[
     &python::insecure_hashing::SPEC,
     &python::hashlib_constructor::SPEC,
     &python::header_injection::SPEC,
+    &python::stack_trace_exposure::SPEC,
     &python::code_injection::SPEC,
     &python::cross_site_scripting::SPEC,
     &python::ldap_injection::SPEC,

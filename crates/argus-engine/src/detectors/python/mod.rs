@@ -27,6 +27,7 @@ pub mod path_traversal;
 pub mod regular_expression_dos;
 pub mod server_side_request_forgery;
 pub mod sql_injection;
+pub mod stack_trace_exposure;
 pub mod template_injection;
 pub mod untrusted_deserialization;
 pub mod xml_external_entity;
