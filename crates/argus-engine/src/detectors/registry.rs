@@ -21,6 +21,7 @@ static SPECS: &[&DetectorSpec] = &[
     &python::hashlib_constructor::SPEC,
     &python::header_injection::SPEC,
     &python::stack_trace_exposure::SPEC,
+    &python::cross_site_request_forgery::SPEC,
     &python::code_injection::SPEC,
     &python::cross_site_scripting::SPEC,
     &python::ldap_injection::SPEC,

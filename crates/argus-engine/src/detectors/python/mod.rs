@@ -2,6 +2,7 @@
 
 pub mod assert_used_for_security;
 pub mod code_injection;
+pub mod cross_site_request_forgery;
 pub mod cross_site_scripting;
 pub mod detect_activated_debug_feature;
 pub mod do_not_auto_add_or_warning_missing_hostkey_policy;
