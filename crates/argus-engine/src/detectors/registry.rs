@@ -22,6 +22,7 @@ static SPECS: &[&DetectorSpec] = &[
     &python::header_injection::SPEC,
     &python::stack_trace_exposure::SPEC,
     &python::cross_site_request_forgery::SPEC,
+    &python::unrestricted_file_upload::SPEC,
     &python::code_injection::SPEC,
     &python::cross_site_scripting::SPEC,
     &python::ldap_injection::SPEC,

@@ -30,6 +30,7 @@ pub mod server_side_request_forgery;
 pub mod sql_injection;
 pub mod stack_trace_exposure;
 pub mod template_injection;
+pub mod unrestricted_file_upload;
 pub mod untrusted_deserialization;
 pub mod xml_external_entity;
 pub mod xpath_injection;
