@@ -23,6 +23,8 @@ static SPECS: &[&DetectorSpec] = &[
     &python::stack_trace_exposure::SPEC,
     &python::cross_site_request_forgery::SPEC,
     &python::unrestricted_file_upload::SPEC,
+    &python::ldap_authentication::SPEC,
+    &python::clear_text_credentials::SPEC,
     &python::code_injection::SPEC,
     &python::cross_site_scripting::SPEC,
     &python::ldap_injection::SPEC,

@@ -1,6 +1,7 @@
 //! Python detectors.
 
 pub mod assert_used_for_security;
+pub mod clear_text_credentials;
 pub mod code_injection;
 pub mod cross_site_request_forgery;
 pub mod cross_site_scripting;
@@ -17,6 +18,7 @@ pub mod insecure_random;
 pub mod insecure_socket_bind;
 pub mod insecure_temp_file;
 pub mod jwt_verification_disabled;
+pub mod ldap_authentication;
 pub mod ldap_injection;
 pub mod log_injection;
 pub mod loose_file_permissions;
