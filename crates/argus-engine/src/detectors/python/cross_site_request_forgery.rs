@@ -139,7 +139,10 @@ fn check_decorator(decorator: Node<'_>, checker: &mut Checker<'_>) {
             "class_definition" => class_changes_state(definition, text),
             _ => false,
         };
-        if changes && !authenticates_itself(definition, text) {
+        if changes
+            && !authenticates_itself(definition, text)
+            && !login_not_required(decorator, text)
+        {
             let name = definition
                 .child_by_field_name("name")
                 .map_or("", |n| node_text(n, text));
@@ -298,6 +301,19 @@ fn class_changes_state(class: Node<'_>, text: &str) -> bool {
         function
             .and_then(|f| f.child_by_field_name("name"))
             .is_some_and(|n| matches!(node_text(n, text), "post" | "put" | "patch" | "delete"))
+    })
+}
+
+/// Marked `@login_not_required` (or `method_decorator(login_not_required)`):
+/// the view does not act on a logged-in session (OAuth and OpenID
+/// endpoints authenticate their clients themselves).
+fn login_not_required(decorator: Node<'_>, text: &str) -> bool {
+    decorator.parent().is_some_and(|decorated| {
+        let mut cursor = decorated.walk();
+        decorated
+            .named_children(&mut cursor)
+            .filter(|d| d.kind() == "decorator")
+            .any(|d| node_text(d, text).contains("login_not_required"))
     })
 }
 

@@ -88,7 +88,10 @@ fn response_headers(node: Node<'_>, text: &str) -> bool {
 }
 
 /// `response.headers[k] = v` or Django's `response[k] = v`.
-fn header_item(statement: Node<'_>, text: &str, _: &SemanticModel) -> bool {
+fn header_item(statement: Node<'_>, text: &str, semantic: &SemanticModel) -> bool {
+    if !crate::dataflow::python::sources::is_web_file(semantic) {
+        return false;
+    }
     let Some(base) = statement
         .child_by_field_name("left")
         .filter(|l| l.kind() == "subscript")
@@ -158,7 +161,10 @@ fn holds_response(base: Node<'_>, text: &str) -> bool {
 }
 
 /// `response.headers.add(k, v)` / `.set(k, v)`.
-fn header_method(call: Node<'_>, text: &str, _: &SemanticModel) -> bool {
+fn header_method(call: Node<'_>, text: &str, semantic: &SemanticModel) -> bool {
+    if !crate::dataflow::python::sources::is_web_file(semantic) {
+        return false;
+    }
     call.child_by_field_name("function")
         .and_then(|f| f.child_by_field_name("object"))
         .is_some_and(|o| response_headers(o, text))

@@ -133,6 +133,7 @@ fn check(clause: Node<'_>, checker: &mut Checker<'_>) {
     while let Some(node) = stack.pop() {
         match node.kind() {
             "function_definition" | "class_definition" | "lambda" | "except_clause" => continue,
+            "if_statement" | "conditional_expression" if debug_only(node, text) => continue,
             "return_statement" if view => {
                 if let Some(value) = node.named_child(0)
                     && let Some(found) = exposes(value, exception, semantic, text)
@@ -175,6 +176,16 @@ fn report(checker: &mut Checker<'_>, node: Node<'_>, found: &str, how: &str) {
             format!("{found} {how}: the client sees internal error details"),
         ),
     );
+}
+
+/// `if settings.DEBUG:` / `x if DEBUG else y`: details only for
+/// developers.
+fn debug_only(node: Node<'_>, text: &str) -> bool {
+    let condition = match node.kind() {
+        "if_statement" => node.child_by_field_name("condition"),
+        _ => node.named_child(1),
+    };
+    condition.is_some_and(|c| node_text(c, text).to_ascii_lowercase().contains("debug"))
 }
 
 /// The caught type and the `as` name of an `except` clause.
@@ -220,6 +231,7 @@ fn exposes(
     while let Some(n) = stack.pop() {
         match n.kind() {
             "lambda" | "function_definition" => continue,
+            "conditional_expression" if debug_only(n, text) => continue,
             "call" => {
                 let names = semantic.callee_names(n, text);
                 if let Some(name) = names.iter().find(|n| TRACEBACKS.contains(&n.as_str())) {
