@@ -71,7 +71,10 @@ fn check(node: Node<'_>, checker: &mut Checker<'_>) {
             check_middleware(node, checker);
             check_wtf_setting(node, checker);
         }
-        "call" => check_wtf_update(node, checker),
+        "call" => {
+            check_wtf_update(node, checker);
+            check_exempt_call(node, checker);
+        }
         _ => {}
     }
 }
@@ -177,6 +180,76 @@ fn check_decorator(decorator: Node<'_>, checker: &mut Checker<'_>) {
             Violation::new(
                 "csrf-exempt",
                 format!("`{name}` accepts POST but is exempt from Flask-WTF CSRF protection"),
+            ),
+        );
+    }
+}
+
+/// `csrf_exempt(UploadView.as_view())` or `csrf_exempt(view)` in a URL
+/// configuration, for a view defined in the same file.
+fn check_exempt_call(call: Node<'_>, checker: &mut Checker<'_>) {
+    let text = checker.text;
+    let Some(function) = call.child_by_field_name("function") else {
+        return;
+    };
+    if !is_csrf_exempt(function, checker) {
+        return;
+    }
+    let Some(view) = positional_arguments(crate::lang::Grammar::Python, call)
+        .first()
+        .copied()
+    else {
+        return;
+    };
+    // `Name.as_view(...)` or `Name`.
+    let name = match view.kind() {
+        "identifier" => view,
+        "call" => match view
+            .child_by_field_name("function")
+            .filter(|f| f.kind() == "attribute")
+            .filter(|f| {
+                f.child_by_field_name("attribute")
+                    .is_some_and(|a| node_text(a, text) == "as_view")
+            })
+            .and_then(|f| f.child_by_field_name("object"))
+            .filter(|o| o.kind() == "identifier")
+        {
+            Some(object) => object,
+            None => return,
+        },
+        _ => return,
+    };
+    let name = node_text(name, text);
+    let mut root = call;
+    while let Some(p) = root.parent() {
+        root = p;
+    }
+    let mut cursor = root.walk();
+    let Some((definition, decorators)) = root.named_children(&mut cursor).find_map(|s| {
+        let (definition, decorated) = match s.kind() {
+            "decorated_definition" => (s.child_by_field_name("definition")?, Some(s)),
+            "function_definition" | "class_definition" => (s, None),
+            _ => return None,
+        };
+        (definition
+            .child_by_field_name("name")
+            .is_some_and(|n| node_text(n, text) == name))
+        .then_some((definition, decorated))
+    }) else {
+        return;
+    };
+    let changes = match definition.kind() {
+        "class_definition" => class_changes_state(definition, text),
+        _ => function_changes_state(definition, text),
+    };
+    let not_required =
+        decorators.is_some_and(|d| node_text(d, text).contains("login_not_required"));
+    if changes && !not_required && !authenticates_itself(definition, text) {
+        checker.report(
+            call,
+            Violation::new(
+                "csrf-exempt",
+                format!("`{name}` changes state but is exempt from CSRF protection"),
             ),
         );
     }

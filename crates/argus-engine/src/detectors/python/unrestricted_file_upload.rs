@@ -161,14 +161,17 @@ fn saves_upload(call: Node<'_>, text: &str, _: &SemanticModel) -> bool {
 }
 
 /// `default_storage.save(...)`, `FileSystemStorage(...).save(...)`,
-/// `self.storage.save(...)`.
+/// `self.storage.save(...)`, `self.storage_engine.save(...)`.
 fn storage_save(call: Node<'_>, text: &str, _: &SemanticModel) -> bool {
     call.child_by_field_name("function")
         .and_then(|f| f.child_by_field_name("object"))
         .is_some_and(|o| {
             let written = node_text(o, text);
             let last = written.rsplit('.').next().unwrap_or(written);
-            last.ends_with("storage") || written.starts_with("FileSystemStorage(")
+            super::super::context::words(last)
+                .iter()
+                .any(|w| w == "storage")
+                || written.starts_with("FileSystemStorage(")
         })
 }
 
