@@ -238,10 +238,10 @@ fn exposes(
                     return Some(format!("a stack trace (`{name}()`)"));
                 }
             }
-            "identifier" if exception.is_some_and(|e| node_text(n, text) == e) => {
-                if renders(n, text) {
-                    return Some(format!("the exception message (`{}`)", node_text(n, text)));
-                }
+            "identifier"
+                if exception.is_some_and(|e| node_text(n, text) == e) && renders(n, text) =>
+            {
+                return Some(format!("the exception message (`{}`)", node_text(n, text)));
             }
             _ => {}
         }

@@ -126,30 +126,20 @@ fn saves_upload(call: Node<'_>, text: &str, _: &SemanticModel) -> bool {
     }
     let mut stack = vec![function];
     while let Some(node) = stack.pop() {
-        match node.kind() {
-            "assignment" => {
-                if node
-                    .child_by_field_name("left")
-                    .is_some_and(|l| node_text(l, text) == name)
-                    && node
-                        .child_by_field_name("right")
-                        .is_some_and(|r| upload_expression(r, text))
-                {
-                    return true;
-                }
-            }
-            "for_statement" => {
-                if node
-                    .child_by_field_name("left")
-                    .is_some_and(|l| node_text(l, text) == name)
-                    && node
-                        .child_by_field_name("right")
-                        .is_some_and(|r| uploads_iterable(r, text))
-                {
-                    return true;
-                }
-            }
-            _ => {}
+        let binds = |test: fn(Node<'_>, &str) -> bool| {
+            node.child_by_field_name("left")
+                .is_some_and(|l| node_text(l, text) == name)
+                && node
+                    .child_by_field_name("right")
+                    .is_some_and(|r| test(r, text))
+        };
+        let found = match node.kind() {
+            "assignment" => binds(upload_expression),
+            "for_statement" => binds(uploads_iterable),
+            _ => false,
+        };
+        if found {
+            return true;
         }
         let mut cursor = node.walk();
         stack.extend(
