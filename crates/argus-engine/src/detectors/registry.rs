@@ -25,6 +25,7 @@ static SPECS: &[&DetectorSpec] = &[
     &python::unrestricted_file_upload::SPEC,
     &python::ldap_authentication::SPEC,
     &python::clear_text_credentials::SPEC,
+    &python::improper_authentication::SPEC,
     &python::code_injection::SPEC,
     &python::cross_site_scripting::SPEC,
     &python::ldap_injection::SPEC,

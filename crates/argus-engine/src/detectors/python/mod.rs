@@ -9,6 +9,7 @@ pub mod detect_activated_debug_feature;
 pub mod do_not_auto_add_or_warning_missing_hostkey_policy;
 pub mod hashlib_constructor;
 pub mod header_injection;
+pub mod improper_authentication;
 pub mod improper_certificate_validation;
 pub mod insecure_connection;
 pub mod insecure_cookie;
