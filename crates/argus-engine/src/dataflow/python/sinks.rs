@@ -88,10 +88,52 @@ impl<'t> Interpreter<'_, 't> {
         }
     }
 
+    /// `target[key] = value` is the call `target.__setitem__(key, value)`
+    /// for the sinks (`response["Location"] = url`): a sink named
+    /// `.__setitem__` sees the assignment statement as its call, the base
+    /// as receiver, the key and the value as arguments 0 and 1.
+    pub(super) fn check_item_assignment(
+        &mut self,
+        target: Node<'t>,
+        value_node: Option<Node<'t>>,
+        value: &Value,
+        frame: &mut Frame,
+    ) {
+        let wanted = self
+            .specs
+            .iter()
+            .any(|s| s.spec.sinks.iter().any(|k| k.callee == ".__setitem__"));
+        let (Some(base), Some(key)) = (
+            target.child_by_field_name("value"),
+            target.child_by_field_name("subscript"),
+        ) else {
+            return;
+        };
+        if !wanted {
+            return;
+        }
+        let statement = target
+            .parent()
+            .filter(|p| p.kind() == "assignment")
+            .unwrap_or(target);
+        let receiver = self.eval(base, frame);
+        let key_value = self.eval(key, frame);
+        let arguments = Arguments {
+            positional: vec![
+                (key, key_value),
+                (value_node.unwrap_or(target), value.clone()),
+            ],
+            keywords: Vec::new(),
+            receiver: Some((base, receiver)),
+        };
+        self.check_sinks(statement, &[], Some("__setitem__"), &arguments, frame);
+    }
+
     /// "an SQL query run by `cursor.execute`"
     fn describe(&self, sink: &Sink, call: Node<'t>) -> String {
         let callee = call
             .child_by_field_name("function")
+            .or_else(|| call.child_by_field_name("left"))
             .map(|f| node_text(f, self.text))
             .unwrap_or_default();
         let callee: String = callee.chars().take(60).collect();

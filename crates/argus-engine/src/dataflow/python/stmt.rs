@@ -351,6 +351,7 @@ impl<'t> Interpreter<'_, 't> {
                 let Some(base) = target.child_by_field_name("value") else {
                     return;
                 };
+                self.check_item_assignment(target, value_node, &value, frame);
                 let key = target
                     .child_by_field_name("subscript")
                     .and_then(|k| constant_key(k, text));
