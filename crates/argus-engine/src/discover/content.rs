@@ -47,8 +47,8 @@ pub fn generated_marker(text: &str) -> Option<&'static str> {
         .filter(|(_, c)| *c == '\n')
         .nth(9)
         .map_or(text.len(), |(i, _)| i);
-    let head = &text[..head_end.min(2048).min(text.len())];
-    let head = &head[..crate::text::floor_char_boundary(head, head.len())];
+    // 2048 bytes may fall inside a character (a language pack's text).
+    let head = &text[..crate::text::floor_char_boundary(text, head_end.min(2048))];
     GENERATED_MARKERS.iter().copied().find(|m| head.contains(m))
 }
 
@@ -85,5 +85,13 @@ mod tests {
             "secret=abc123\n"
         );
         assert!(!is_binary(b"plain"));
+    }
+
+    #[test]
+    fn a_long_first_line_of_non_ascii_text_is_no_crash() {
+        // Byte 2048 falls inside a three-byte character.
+        let pack = format!("CKEDITOR.lang['zh']={{a:\"{}\"}};\n", "中".repeat(1000));
+        assert!(!pack.is_char_boundary(2048));
+        assert_eq!(generated_marker(&pack), None);
     }
 }
