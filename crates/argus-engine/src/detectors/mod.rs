@@ -119,6 +119,7 @@ pub mod prelude {
     pub use crate::detector;
     pub use crate::fix::{Edit, Fix};
     pub use crate::semantic::{
-        argument, call_arguments, keyword_argument, node_text, positional_arguments, string_literal,
+        argument, call_arguments, keyword_argument, method_call, node_text, positional_arguments,
+        string_literal,
     };
 }

@@ -203,6 +203,19 @@ pub fn call_function(grammar: Grammar, call: Node<'_>) -> Option<Node<'_>> {
 }
 
 /// The argument list node of a call.
+/// `object.method(...)` (Python, JavaScript): the object and the method's
+/// name node.
+pub fn method_call(call: Node<'_>) -> Option<(Node<'_>, Node<'_>)> {
+    let function = call
+        .child_by_field_name("function")
+        .filter(|f| matches!(f.kind(), "attribute" | "member_expression"))?;
+    let object = function.child_by_field_name("object")?;
+    let method = function
+        .child_by_field_name("attribute")
+        .or_else(|| function.child_by_field_name("property"))?;
+    Some((object, method))
+}
+
 pub fn call_arguments(call: Node<'_>) -> Option<Node<'_>> {
     call.child_by_field_name("arguments")
 }

@@ -133,16 +133,7 @@ fn check(call: Node<'_>, checker: &mut Checker<'_>) {
     if !uses_boto(checker) {
         return;
     }
-    let Some(function) = call
-        .child_by_field_name("function")
-        .filter(|f| f.kind() == "attribute")
-    else {
-        return;
-    };
-    let (Some(object), Some(method)) = (
-        function.child_by_field_name("object"),
-        function.child_by_field_name("attribute"),
-    ) else {
+    let Some((object, method)) = method_call(call) else {
         return;
     };
     let method = checker.text_of(method);

@@ -13,7 +13,7 @@ use tree_sitter::Node;
 
 use super::enclosing_scope;
 use crate::detectors::Checker;
-use crate::semantic::{argument, node_text, string_literal};
+use crate::semantic::{argument, method_call, node_text, string_literal};
 
 /// The kind of boto3 object.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -50,20 +50,13 @@ pub fn boto3_object(expr: Node<'_>, checker: &Checker<'_>) -> Option<Boto3> {
 /// The receiver of a method call (`s3` in `s3.get_object(...)`) as a boto3
 /// object, with the method's name.
 pub fn method_on_boto3<'t>(call: Node<'t>, checker: &Checker<'t>) -> Option<(&'t str, Boto3)> {
-    let function = call
-        .child_by_field_name("function")
-        .filter(|f| f.kind() == "attribute")?;
-    let method = checker.text_of(function.child_by_field_name("attribute")?);
-    let object = function.child_by_field_name("object")?;
-    Some((method, boto3_object(object, checker)?))
+    let (object, method) = method_call(call)?;
+    Some((checker.text_of(method), boto3_object(object, checker)?))
 }
 
 /// The method name of `x.method(...)`.
 pub fn method_name<'t>(call: Node<'_>, text: &'t str) -> Option<&'t str> {
-    call.child_by_field_name("function")
-        .filter(|f| f.kind() == "attribute")
-        .and_then(|f| f.child_by_field_name("attribute"))
-        .map(|m| node_text(m, text))
+    method_call(call).map(|(_, m)| node_text(m, text))
 }
 
 fn resolve(expr: Node<'_>, checker: &Checker<'_>, depth: usize) -> Option<Boto3> {

@@ -1,4 +1,5 @@
 use super::super::prelude::*;
+use super::block_statements;
 
 detector! {
     /// ## What it does
@@ -85,16 +86,9 @@ fn check(clause: Node<'_>, checker: &mut Checker<'_>) {
         .filter(|v| v.kind() == "as_pattern")
         .and_then(|v| v.child_by_field_name("alias"))
         .map(|a| node_text(a, text).trim());
-    let Some(body) = clause
-        .named_children(&mut clause.walk())
-        .find(|c| c.kind() == "block")
-    else {
+    let Some(statements) = block_statements(clause) else {
         return;
     };
-    let statements: Vec<Node<'_>> = body
-        .named_children(&mut body.walk())
-        .filter(|s| s.kind() != "comment")
-        .collect();
     let [raise] = statements.as_slice() else {
         return;
     };

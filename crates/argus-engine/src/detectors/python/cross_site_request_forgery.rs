@@ -1,4 +1,5 @@
 use super::super::prelude::*;
+use super::parameter_names;
 
 detector! {
     /// ## What it does
@@ -341,21 +342,9 @@ fn function_changes_state(function: Node<'_>, text: &str) -> bool {
 
 /// The `request` parameter of a view (`request`, or the one after `self`).
 fn request_parameter<'t>(function: Node<'t>, text: &'t str) -> Option<&'t str> {
-    let parameters = function.child_by_field_name("parameters")?;
-    let mut cursor = parameters.walk();
-    parameters
-        .named_children(&mut cursor)
-        .filter_map(|p| {
-            let id = if p.kind() == "identifier" {
-                Some(p)
-            } else {
-                p.child_by_field_name("name")
-                    .or_else(|| p.named_child(0))
-                    .filter(|n| n.kind() == "identifier")
-            };
-            id.map(|id| node_text(id, text))
-        })
-        .find(|n| *n != "self" && *n != "cls")
+    parameter_names(function, text)
+        .into_iter()
+        .find(|n| !n.is_empty() && *n != "self" && *n != "cls")
         .filter(|n| n.contains("request") || *n == "req")
 }
 

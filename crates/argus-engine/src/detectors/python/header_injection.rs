@@ -1,4 +1,5 @@
 use super::super::prelude::*;
+use super::strips_line_breaks;
 use crate::semantic::SemanticModel;
 
 detector! {
@@ -170,24 +171,6 @@ fn header_method(call: Node<'_>, text: &str, semantic: &SemanticModel) -> bool {
         .is_some_and(|o| response_headers(o, text))
 }
 
-/// `s.replace("\n", ...)` / `.replace("\r", ...)` removes line breaks.
-fn strips_breaks(call: Node<'_>, text: &str) -> bool {
-    let Some(method) = call
-        .child_by_field_name("function")
-        .and_then(|f| f.child_by_field_name("attribute"))
-    else {
-        return false;
-    };
-    let first = positional_arguments(crate::lang::Grammar::Python, call)
-        .first()
-        .map(|a| node_text(*a, text).to_string());
-    match node_text(method, text) {
-        "replace" => first.is_some_and(|a| a.contains("\\n") || a.contains("\\r")),
-        "translate" => true,
-        _ => false,
-    }
-}
-
 static TAINT: TaintSpec = TaintSpec {
     sinks: &[
         Sink::new(
@@ -312,6 +295,6 @@ static TAINT: TaintSpec = TaintSpec {
         "flask.url_for",
         "django.urls.reverse",
     ],
-    sanitizes: Some(strips_breaks),
+    sanitizes: Some(strips_line_breaks),
     ..TaintSpec::DEFAULT
 };

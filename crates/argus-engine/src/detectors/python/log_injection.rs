@@ -1,4 +1,5 @@
 use super::super::prelude::*;
+use super::strips_line_breaks;
 use crate::semantic::SemanticModel;
 
 detector! {
@@ -73,30 +74,6 @@ fn repr_format(call: Node<'_>, text: &str) -> bool {
         .is_some_and(|f| f.contains("%r") && !f.contains("%s") && !f.contains("%d"))
 }
 
-/// `s.replace("\n", ...)` / `.replace("\r\n", ...)` removes line breaks.
-fn strips_breaks(call: Node<'_>, text: &str) -> bool {
-    let Some(method) = call
-        .child_by_field_name("function")
-        .and_then(|f| f.child_by_field_name("attribute"))
-    else {
-        return false;
-    };
-    if !matches!(
-        node_text(method, text),
-        "replace" | "strip" | "splitlines" | "translate"
-    ) {
-        return false;
-    }
-    let first = positional_arguments(crate::lang::Grammar::Python, call)
-        .first()
-        .map(|a| node_text(*a, text).to_string());
-    match node_text(method, text) {
-        "replace" => first.is_some_and(|a| a.contains("\\n") || a.contains("\\r")),
-        "translate" => true,
-        _ => false,
-    }
-}
-
 static TAINT: TaintSpec = TaintSpec {
     sinks: &[
         Sink::new(".debug", &[Arg::Any], "logger", LOG).when(is_logger),
@@ -115,6 +92,6 @@ static TAINT: TaintSpec = TaintSpec {
         "urllib.parse.quote",
         "urllib.parse.quote_plus",
     ],
-    sanitizes: Some(strips_breaks),
+    sanitizes: Some(strips_line_breaks),
     ..TaintSpec::DEFAULT
 };

@@ -187,6 +187,71 @@ pub fn enclosing_scope(node: Node<'_>) -> Node<'_> {
     scope
 }
 
+/// `s.replace("\n", ...)`, `.replace("\r", ...)` or `.translate(...)`:
+/// a call removing line breaks (a sanitizer for logs and headers).
+pub fn strips_line_breaks(call: Node<'_>, text: &str) -> bool {
+    let Some((_, method)) = crate::semantic::method_call(call) else {
+        return false;
+    };
+    match node_text_of(method, text) {
+        "replace" => crate::semantic::positional_arguments(crate::lang::Grammar::Python, call)
+            .first()
+            .is_some_and(|a| {
+                let first = node_text_of(*a, text);
+                first.contains("\\n") || first.contains("\\r")
+            }),
+        "translate" => true,
+        _ => false,
+    }
+}
+
+/// The statements (comments left out) of the block of a clause (`except`,
+/// `else`, `finally`, a function).
+pub fn block_statements(clause: Node<'_>) -> Option<Vec<Node<'_>>> {
+    let body = clause
+        .named_children(&mut clause.walk())
+        .find(|c| c.kind() == "block")?;
+    let statements = body
+        .named_children(&mut body.walk())
+        .filter(|s| s.kind() != "comment")
+        .collect();
+    Some(statements)
+}
+
+/// The parameter names of a function definition, in order (`""` for a
+/// bare `*` or `/`).
+pub fn parameter_names<'t>(function: Node<'_>, text: &'t str) -> Vec<&'t str> {
+    let Some(parameters) = function.child_by_field_name("parameters") else {
+        return Vec::new();
+    };
+    parameters
+        .named_children(&mut parameters.walk())
+        .map(|p| {
+            let id = if p.kind() == "identifier" {
+                Some(p)
+            } else {
+                p.child_by_field_name("name")
+                    .or_else(|| p.named_child(0))
+                    .filter(|n| n.kind() == "identifier")
+            };
+            id.map_or("", |id| node_text_of(id, text))
+        })
+        .collect()
+}
+
+/// Every identifier node spelling `name` under `node` (nested functions
+/// included: a closure using the name counts as a use).
+pub fn identifiers_named<'t>(node: Node<'t>, name: &str, text: &str, out: &mut Vec<Node<'t>>) {
+    if node.kind() == "identifier" && node_text_of(node, text) == name {
+        out.push(node);
+        return;
+    }
+    let mut cursor = node.walk();
+    for child in node.named_children(&mut cursor) {
+        identifiers_named(child, name, text, out);
+    }
+}
+
 fn node_text_of<'t>(node: Node<'_>, text: &'t str) -> &'t str {
     &text[node.byte_range()]
 }

@@ -1,5 +1,5 @@
 use super::super::prelude::*;
-use super::enclosing_function;
+use super::{enclosing_function, identifiers_named};
 
 detector! {
     /// ## What it does
@@ -106,7 +106,7 @@ fn check(call: Node<'_>, checker: &mut Checker<'_>) {
     };
     let name = node_text(target, text);
     let mut uses = Vec::new();
-    identifiers(function, name, text, &mut uses);
+    identifiers_named(function, name, text, &mut uses);
     let mut used = false;
     for use_ in uses {
         if use_.id() == target.id() {
@@ -165,19 +165,6 @@ fn use_kind<'t>(identifier: Node<'_>, text: &'t str) -> Use<'t> {
             Use::Iterated
         }
         _ => Use::Other,
-    }
-}
-
-/// Every identifier node spelling `name` under `node` (nested functions
-/// included: a closure using the name counts as a use that escapes).
-fn identifiers<'t>(node: Node<'t>, name: &str, text: &str, out: &mut Vec<Node<'t>>) {
-    if node.kind() == "identifier" && node_text(node, text) == name {
-        out.push(node);
-        return;
-    }
-    let mut cursor = node.walk();
-    for child in node.named_children(&mut cursor) {
-        identifiers(child, name, text, out);
     }
 }
 

@@ -56,21 +56,12 @@ fn check(call: Node<'_>, checker: &mut Checker<'_>) {
     if !uses_boto(checker) {
         return;
     }
-    let Some(function) = call
-        .child_by_field_name("function")
-        .filter(|f| f.kind() == "attribute")
-    else {
+    let Some((object, method)) = method_call(call) else {
         return;
     };
-    if function
-        .child_by_field_name("attribute")
-        .is_none_or(|m| checker.text_of(m) != "confirm_subscription")
-    {
+    if checker.text_of(method) != "confirm_subscription" {
         return;
     }
-    let Some(object) = function.child_by_field_name("object") else {
-        return;
-    };
     if !is_sns(object, call, checker) || has_splat(call) {
         return;
     }

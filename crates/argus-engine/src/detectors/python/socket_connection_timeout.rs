@@ -1,5 +1,5 @@
 use super::super::prelude::*;
-use super::enclosing_function;
+use super::{enclosing_function, identifiers_named};
 
 detector! {
     /// ## What it does
@@ -108,19 +108,19 @@ fn check_socket(call: Node<'_>, checker: &mut Checker<'_>) {
     };
     let name = node_text(target, text);
     let mut uses = Vec::new();
-    identifiers(function, name, text, &mut uses);
+    identifiers_named(function, name, text, &mut uses);
     let mut connect = None;
     for use_ in uses {
         if use_.id() == target.id() {
             continue;
         }
-        let Some((method, method_call)) = method_call(use_, text) else {
+        let Some((method, call_node)) = called_method(use_, text) else {
             // Passed, stored or returned: someone else may set a timeout.
             return;
         };
         match method {
             "settimeout" | "setblocking" => return,
-            "connect" if connect.is_none() => connect = Some(method_call),
+            "connect" if connect.is_none() => connect = Some(call_node),
             _ => {}
         }
     }
@@ -148,7 +148,7 @@ fn has_unpacking(call: Node<'_>) -> bool {
 }
 
 /// `name.method(...)`: the method's name and the call.
-fn method_call<'t>(identifier: Node<'t>, text: &'t str) -> Option<(&'t str, Node<'t>)> {
+fn called_method<'t>(identifier: Node<'t>, text: &'t str) -> Option<(&'t str, Node<'t>)> {
     let attribute = identifier
         .parent()
         .filter(|p| p.kind() == "attribute")
@@ -163,15 +163,4 @@ fn method_call<'t>(identifier: Node<'t>, text: &'t str) -> Option<(&'t str, Node
     })?;
     let method = attribute.child_by_field_name("attribute")?;
     Some((node_text(method, text), call))
-}
-
-fn identifiers<'t>(node: Node<'t>, name: &str, text: &str, out: &mut Vec<Node<'t>>) {
-    if node.kind() == "identifier" && node_text(node, text) == name {
-        out.push(node);
-        return;
-    }
-    let mut cursor = node.walk();
-    for child in node.named_children(&mut cursor) {
-        identifiers(child, name, text, out);
-    }
 }

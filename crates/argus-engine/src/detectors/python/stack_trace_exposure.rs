@@ -1,4 +1,5 @@
 use super::super::prelude::*;
+use super::parameter_names;
 use crate::semantic::SemanticModel;
 
 detector! {
@@ -349,22 +350,7 @@ fn is_view(function: Node<'_>, text: &str) -> bool {
             return true;
         }
     }
-    let Some(parameters) = function.child_by_field_name("parameters") else {
-        return false;
-    };
-    let names: Vec<&str> = parameters
-        .named_children(&mut parameters.walk())
-        .map(|p| {
-            let id = if p.kind() == "identifier" {
-                Some(p)
-            } else {
-                p.child_by_field_name("name")
-                    .or_else(|| p.named_child(0))
-                    .filter(|n| n.kind() == "identifier")
-            };
-            id.map_or("", |id| node_text(id, text))
-        })
-        .collect();
+    let names = parameter_names(function, text);
     let in_class = function
         .parent()
         .and_then(|p| {

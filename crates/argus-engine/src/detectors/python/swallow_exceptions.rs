@@ -1,4 +1,5 @@
 use super::super::prelude::*;
+use super::block_statements;
 
 detector! {
     /// ## What it does
@@ -80,16 +81,9 @@ fn check(clause: Node<'_>, checker: &mut Checker<'_>) {
         }
         _ => return,
     };
-    let Some(body) = clause
-        .named_children(&mut clause.walk())
-        .find(|c| c.kind() == "block")
-    else {
+    let Some(statements) = block_statements(clause) else {
         return;
     };
-    let statements: Vec<Node<'_>> = body
-        .named_children(&mut body.walk())
-        .filter(|s| s.kind() != "comment")
-        .collect();
     let Some(kinds) = statements
         .iter()
         .map(|s| does_nothing(*s))
