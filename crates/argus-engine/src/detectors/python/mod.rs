@@ -252,6 +252,16 @@ pub fn identifiers_named<'t>(node: Node<'t>, name: &str, text: &str, out: &mut V
     }
 }
 
+/// The other places the function holding `target` (a variable being
+/// assigned) names that variable; `None` outside a function.
+pub fn other_uses<'t>(target: Node<'t>, text: &str) -> Option<Vec<Node<'t>>> {
+    let function = enclosing_function(target)?;
+    let mut uses = Vec::new();
+    identifiers_named(function, node_text_of(target, text), text, &mut uses);
+    uses.retain(|u| u.id() != target.id());
+    Some(uses)
+}
+
 fn node_text_of<'t>(node: Node<'_>, text: &'t str) -> &'t str {
     &text[node.byte_range()]
 }

@@ -1,5 +1,5 @@
 use super::super::prelude::*;
-use super::{enclosing_function, identifiers_named};
+use super::other_uses;
 
 detector! {
     /// ## What it does
@@ -101,17 +101,12 @@ fn check(call: Node<'_>, checker: &mut Checker<'_>) {
     {
         return;
     }
-    let Some(function) = enclosing_function(call) else {
+    let name = node_text(target, text);
+    let Some(uses) = other_uses(target, text) else {
         return;
     };
-    let name = node_text(target, text);
-    let mut uses = Vec::new();
-    identifiers_named(function, name, text, &mut uses);
     let mut used = false;
     for use_ in uses {
-        if use_.id() == target.id() {
-            continue;
-        }
         match use_kind(use_, text) {
             Use::Method(method) if CLOSERS.contains(&method) || SHARERS.contains(&method) => {
                 return;

@@ -1,5 +1,5 @@
 use super::super::prelude::*;
-use super::{enclosing_function, identifiers_named};
+use super::other_uses;
 
 detector! {
     /// ## What it does
@@ -103,17 +103,12 @@ fn check_socket(call: Node<'_>, checker: &mut Checker<'_>) {
     else {
         return;
     };
-    let Some(function) = enclosing_function(call) else {
+    let name = node_text(target, text);
+    let Some(uses) = other_uses(target, text) else {
         return;
     };
-    let name = node_text(target, text);
-    let mut uses = Vec::new();
-    identifiers_named(function, name, text, &mut uses);
     let mut connect = None;
     for use_ in uses {
-        if use_.id() == target.id() {
-            continue;
-        }
         let Some((method, call_node)) = called_method(use_, text) else {
             // Passed, stored or returned: someone else may set a timeout.
             return;
