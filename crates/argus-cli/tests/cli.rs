@@ -108,6 +108,25 @@ fn errors_are_one_line_with_exit_code_2() {
         .code(2)
         .stderr(predicate::str::contains("argus.toml").and(predicate::str::contains("exclud")));
 
+    let pack = dir.path().join("rules.toml");
+    fs::write(
+        &pack,
+        "[[sink]]\ndetector = \"python/sql\"\ncallee = \"app.db.run\"\n",
+    )
+    .unwrap();
+    fs::remove_file(dir.path().join("argus.toml")).unwrap();
+    argus()
+        .arg("scan")
+        .arg("--rules")
+        .arg(&pack)
+        .arg(dir.path())
+        .assert()
+        .code(2)
+        .stderr(
+            predicate::str::contains("rules.toml: sink[0].detector: `python/sql`")
+                .and(predicate::str::contains("python/sql-injection")),
+        );
+
     argus()
         .args(["scan", "--format", "xml", "."])
         .assert()
