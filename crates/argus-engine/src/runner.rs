@@ -60,7 +60,9 @@ pub enum ScanError {
     Unreadable { path: PathBuf, source: io::Error },
     #[error("{}: {source}", path.display())]
     Archive { path: PathBuf, source: ArchiveError },
-    #[error("{0}")]
+    // Transparent: the configuration error is the whole story, and the
+    // CLI prints sources after the message (it said everything twice).
+    #[error(transparent)]
     Config(#[from] ConfigError),
     #[error("{0}")]
     Discover(#[from] DiscoverError),
