@@ -118,6 +118,7 @@ pub mod prelude {
     pub use crate::dataflow::{Arg, FixSite, Sink, TaintSpec};
     pub use crate::detector;
     pub use crate::fix::{Edit, Fix};
+    pub use crate::lang::PythonField;
     pub use crate::semantic::{
         argument, call_arguments, keyword_argument, method_call, node_text, positional_arguments,
         string_literal,

@@ -3,7 +3,10 @@
 //! (comment kinds, the nodes that name an enclosing scope).
 
 pub mod cloudformation;
+mod fields;
 pub mod notebook;
+
+pub use fields::PythonField;
 
 use std::ops::ControlFlow;
 use std::time::{Duration, Instant};

@@ -3,6 +3,7 @@
 use tree_sitter::Node;
 
 use super::{SemanticModel, node_text};
+use crate::lang::PythonField;
 
 pub(super) const OBSERVED: &[&str] = &["import_statement", "import_from_statement"];
 
@@ -19,10 +20,9 @@ pub(super) fn observe(model: &mut SemanticModel, node: Node<'_>, text: &str) {
                         model.bind(head, head);
                     }
                     "aliased_import" => {
-                        if let (Some(module), Some(alias)) = (
-                            name.child_by_field_name("name"),
-                            name.child_by_field_name("alias"),
-                        ) {
+                        if let (Some(module), Some(alias)) =
+                            (name.py_field("name"), name.py_field("alias"))
+                        {
                             model.bind(node_text(alias, text), node_text(module, text));
                         }
                     }
@@ -31,7 +31,7 @@ pub(super) fn observe(model: &mut SemanticModel, node: Node<'_>, text: &str) {
             }
         }
         "import_from_statement" => {
-            let Some(module) = node.child_by_field_name("module_name") else {
+            let Some(module) = node.py_field("module_name") else {
                 return;
             };
             let module = node_text(module, text);
@@ -42,10 +42,9 @@ pub(super) fn observe(model: &mut SemanticModel, node: Node<'_>, text: &str) {
                         model.bind(member, join_module(module, member));
                     }
                     "aliased_import" => {
-                        if let (Some(member), Some(alias)) = (
-                            name.child_by_field_name("name"),
-                            name.child_by_field_name("alias"),
-                        ) {
+                        if let (Some(member), Some(alias)) =
+                            (name.py_field("name"), name.py_field("alias"))
+                        {
                             model.bind(
                                 node_text(alias, text),
                                 join_module(module, node_text(member, text)),
@@ -76,8 +75,8 @@ pub(super) fn qualified(model: &SemanticModel, expr: Node<'_>, text: &str) -> Op
             Some(model.binding(name).unwrap_or(name).to_string())
         }
         "attribute" => {
-            let object = qualified(model, expr.child_by_field_name("object")?, text)?;
-            let attribute = node_text(expr.child_by_field_name("attribute")?, text);
+            let object = qualified(model, expr.py_field("object")?, text)?;
+            let attribute = node_text(expr.py_field("attribute")?, text);
             Some(format!("{object}.{attribute}"))
         }
         "parenthesized_expression" => qualified(model, expr.named_child(0)?, text),

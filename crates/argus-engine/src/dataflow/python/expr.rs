@@ -15,6 +15,7 @@ use super::{Frame, Interpreter, entry_key, reference_path};
 use crate::dataflow::project::{ExportedSummary, mask_of};
 use crate::dataflow::value::{Hop, Known, Origin, Value};
 use crate::dataflow::{Step, Threat};
+use crate::lang::PythonField;
 use crate::semantic::node_text;
 
 /// The evaluated arguments of a call.
@@ -69,7 +70,7 @@ impl<'t> Arguments<'t> {
 impl<'t> Interpreter<'_, 't> {
     /// The value of a node's field, or nothing when the field is absent.
     pub(super) fn eval_field(&mut self, node: Node<'t>, field: &str, frame: &mut Frame) -> Value {
-        match node.child_by_field_name(field) {
+        match node.py_field(field) {
             Some(child) => self.eval(child, frame),
             None => Value::default(),
         }
@@ -93,7 +94,7 @@ impl<'t> Interpreter<'_, 't> {
                 let parts: Vec<Node<'t>> = node.named_children(&mut cursor).collect();
                 self.eval_strings(&parts, frame)
             }
-            "interpolation" => match node.child_by_field_name("expression") {
+            "interpolation" => match node.py_field("expression") {
                 Some(e) => self.eval(e, frame).data(),
                 None => Value::default(),
             },
@@ -101,9 +102,7 @@ impl<'t> Interpreter<'_, 't> {
             "boolean_operator" => {
                 let left = self.eval_field(node, "left", frame);
                 let right = self.eval_field(node, "right", frame);
-                let operator = node
-                    .child_by_field_name("operator")
-                    .map(|o| node_text(o, text));
+                let operator = node.py_field("operator").map(|o| node_text(o, text));
                 match (&left.known, operator) {
                     (Some(k), Some("and")) if !k.truthy() => left,
                     (Some(k), Some("and")) if k.truthy() => right,
@@ -126,7 +125,7 @@ impl<'t> Interpreter<'_, 't> {
             }
             "comparison_operator" => self.eval_comparison(node, frame),
             "unary_operator" => node
-                .child_by_field_name("argument")
+                .py_field("argument")
                 .map(|n| self.eval(n, frame).data())
                 .unwrap_or_default(),
             "conditional_expression" => {
@@ -171,7 +170,7 @@ impl<'t> Interpreter<'_, 't> {
                 for item in items {
                     if item.kind() == "pair" {
                         for field in ["key", "value"] {
-                            if let Some(n) = item.child_by_field_name(field) {
+                            if let Some(n) = item.py_field(field) {
                                 values.push(self.eval(n, frame));
                             }
                         }
@@ -187,29 +186,27 @@ impl<'t> Interpreter<'_, 't> {
             | "dictionary_comprehension" => self.eval_comprehension(node, frame),
             "named_expression" => {
                 let value = self.eval_field(node, "value", frame);
-                if let Some(name) = node.child_by_field_name("name") {
+                if let Some(name) = node.py_field("name") {
                     self.assign(name, None, value.clone(), frame);
                 }
                 value
             }
             "assignment" => {
                 // `a = b = value` nests assignments.
-                let value_node = node.child_by_field_name("right");
+                let value_node = node.py_field("right");
                 let value = value_node.map(|v| self.eval(v, frame)).unwrap_or_default();
-                if let Some(left) = node.child_by_field_name("left") {
+                if let Some(left) = node.py_field("left") {
                     self.assign(left, value_node, value.clone(), frame);
                 }
                 value
             }
             "augmented_assignment" => {
                 let right = self.eval_field(node, "right", frame);
-                let Some(left) = node.child_by_field_name("left") else {
+                let Some(left) = node.py_field("left") else {
                     return Value::default();
                 };
                 let mut value = self.eval(left, frame);
-                let operator = node
-                    .child_by_field_name("operator")
-                    .map(|o| node_text(o, text));
+                let operator = node.py_field("operator").map(|o| node_text(o, text));
                 if operator == Some("+=") && value.known.is_some() {
                     if let Some(Known::Str(prefix)) = &value.known {
                         let prefix = prefix.to_string();
@@ -289,11 +286,11 @@ impl<'t> Interpreter<'_, 't> {
         {
             return value.clone();
         }
-        let Some(object) = node.child_by_field_name("object") else {
+        let Some(object) = node.py_field("object") else {
             return Value::default();
         };
         let attribute = node
-            .child_by_field_name("attribute")
+            .py_field("attribute")
             .map(|a| node_text(a, text))
             .unwrap_or_default();
         // `flask.request`, `sys.argv` written out.
@@ -324,7 +321,7 @@ impl<'t> Interpreter<'_, 't> {
 
     fn eval_subscript(&mut self, node: Node<'t>, frame: &mut Frame) -> Value {
         let text = self.text;
-        let Some(base) = node.child_by_field_name("value") else {
+        let Some(base) = node.py_field("value") else {
             return Value::default();
         };
         let mut cursor = node.walk();
@@ -385,7 +382,7 @@ impl<'t> Interpreter<'_, 't> {
         let left = self.eval_field(node, "left", frame);
         let right = self.eval_field(node, "right", frame);
         let operator = node
-            .child_by_field_name("operator")
+            .py_field("operator")
             .map(|o| node_text(o, text))
             .unwrap_or_default();
         match (&left.known, &right.known, operator) {
@@ -419,7 +416,7 @@ impl<'t> Interpreter<'_, 't> {
         whole: Value,
         frame: &mut Frame,
     ) -> Value {
-        let Some(right) = node.child_by_field_name("right") else {
+        let Some(right) = node.py_field("right") else {
             return whole;
         };
         let elements: Vec<Node<'t>> = if right.kind() == "tuple" {
@@ -473,7 +470,7 @@ impl<'t> Interpreter<'_, 't> {
             match clause.kind() {
                 "for_in_clause" => {
                     let iterable = self.eval_field(*clause, "right", frame);
-                    if let Some(left) = clause.child_by_field_name("left") {
+                    if let Some(left) = clause.py_field("left") {
                         self.assign(left, None, iterable.data(), frame);
                     }
                 }
@@ -485,11 +482,11 @@ impl<'t> Interpreter<'_, 't> {
                 _ => {}
             }
         }
-        let out = match node.child_by_field_name("body") {
+        let out = match node.py_field("body") {
             Some(body) if body.kind() == "pair" => {
                 let mut values = Vec::new();
                 for field in ["key", "value"] {
-                    if let Some(n) = body.child_by_field_name(field) {
+                    if let Some(n) = body.py_field(field) {
                         values.push(self.eval(n, frame));
                     }
                 }
@@ -538,7 +535,7 @@ impl<'t> Interpreter<'_, 't> {
             keywords: Vec::new(),
             receiver,
         };
-        let Some(args) = call.child_by_field_name("arguments") else {
+        let Some(args) = call.py_field("arguments") else {
             return out;
         };
         if args.kind() == "generator_expression" {
@@ -551,10 +548,8 @@ impl<'t> Interpreter<'_, 't> {
         for item in items {
             match item.kind() {
                 "keyword_argument" => {
-                    let (Some(name), Some(value)) = (
-                        item.child_by_field_name("name"),
-                        item.child_by_field_name("value"),
-                    ) else {
+                    let (Some(name), Some(value)) = (item.py_field("name"), item.py_field("value"))
+                    else {
                         continue;
                     };
                     let v = self.eval(value, frame);
@@ -572,17 +567,17 @@ impl<'t> Interpreter<'_, 't> {
 
     fn eval_call(&mut self, call: Node<'t>, frame: &mut Frame) -> Value {
         let text = self.text;
-        let Some(function) = call.child_by_field_name("function") else {
+        let Some(function) = call.py_field("function") else {
             return Value::default();
         };
         let names = self.semantic.callee_names(call, text);
         let is = |target: &str| names.iter().any(|n| n == target);
         let method = (function.kind() == "attribute")
-            .then(|| function.child_by_field_name("attribute"))
+            .then(|| function.py_field("attribute"))
             .flatten()
             .map(|m| node_text(m, text));
         let object = (function.kind() == "attribute")
-            .then(|| function.child_by_field_name("object"))
+            .then(|| function.py_field("object"))
             .flatten();
         let receiver = match object {
             Some(o) => Some((o, self.eval(o, frame))),
@@ -760,12 +755,12 @@ impl<'t> Interpreter<'_, 't> {
                 self.functions[index].class.is_none().then_some(index)
             }
             "attribute" => {
-                let object = function.child_by_field_name("object")?;
+                let object = function.py_field("object")?;
                 let object = node_text(object, text);
                 if object != "self" && object != "cls" {
                     return None;
                 }
-                let method = node_text(function.child_by_field_name("attribute")?, text);
+                let method = node_text(function.py_field("attribute")?, text);
                 let class = frame.class.as_ref()?;
                 self.by_name.get(&format!("{class}.{method}")).copied()
             }
@@ -857,7 +852,7 @@ impl<'a, 't> Interpreter<'a, 't> {
         frame: &mut Frame,
     ) -> Value {
         let name = call
-            .child_by_field_name("function")
+            .py_field("function")
             .map(|f| node_text(f, self.text).to_string())
             .unwrap_or_default();
         let bound = arguments.bind(&summary.params, 0);

@@ -23,6 +23,7 @@ use tree_sitter::Node;
 use super::project::{self, ExportedSink, ExportedSummary, LocatedStep, ProjectSummaries};
 use super::value::{Hop, Origin, Taint, Value};
 use super::{ActiveSpec, Options, Step, TaintFinding, TaintRules, Threat};
+use crate::lang::PythonField;
 use crate::semantic::{SemanticModel, node_text};
 use crate::text::LineIndex;
 
@@ -416,7 +417,7 @@ impl<'a, 't> Interpreter<'a, 't> {
             frame.env.insert(name.clone(), value);
         }
         self.active.push(index);
-        if let Some(body) = node.child_by_field_name("body") {
+        if let Some(body) = node.py_field("body") {
             self.exec_block(body, &mut frame);
         }
         self.active.pop();
@@ -433,7 +434,7 @@ impl<'a, 't> Interpreter<'a, 't> {
             match child.kind() {
                 "function_definition" => self.add_function(child, class.clone(), &[]),
                 "decorated_definition" => {
-                    let Some(definition) = child.child_by_field_name("definition") else {
+                    let Some(definition) = child.py_field("definition") else {
                         continue;
                     };
                     let mut c = child.walk();
@@ -472,23 +473,23 @@ impl<'a, 't> Interpreter<'a, 't> {
 
     fn add_class(&mut self, class: Node<'t>) {
         let name = class
-            .child_by_field_name("name")
+            .py_field("name")
             .map(|n| node_text(n, self.text).to_string());
-        if let Some(body) = class.child_by_field_name("body") {
+        if let Some(body) = class.py_field("body") {
             self.collect_functions(body, name);
         }
     }
 
     fn add_function(&mut self, node: Node<'t>, class: Option<String>, decorators: &[Node<'t>]) {
         let text = self.text;
-        let Some(name) = node.child_by_field_name("name") else {
+        let Some(name) = node.py_field("name") else {
             return;
         };
         let name = node_text(name, text).to_string();
         let route = decorators.iter().find_map(|d| self.route_path(*d));
         let is_route = route.is_some();
         let mut params = Vec::new();
-        if let Some(list) = node.child_by_field_name("parameters") {
+        if let Some(list) = node.py_field("parameters") {
             let mut cursor = list.walk();
             let nodes: Vec<Node<'t>> = list.named_children(&mut cursor).collect();
             let names: Vec<String> = nodes
@@ -546,7 +547,7 @@ impl<'a, 't> Interpreter<'a, 't> {
             route: is_route,
         });
         // Nested functions and classes.
-        if let Some(body) = node.child_by_field_name("body") {
+        if let Some(body) = node.py_field("body") {
             self.collect_functions(body, None);
         }
     }
@@ -555,11 +556,11 @@ impl<'a, 't> Interpreter<'a, 't> {
     /// empty string for a route whose path is not a literal.
     fn route_path(&self, decorator: Node<'t>) -> Option<String> {
         let call = decorator.named_child(0).filter(|c| c.kind() == "call")?;
-        let function = call.child_by_field_name("function")?;
+        let function = call.py_field("function")?;
         if function.kind() != "attribute" {
             return None;
         }
-        let method = node_text(function.child_by_field_name("attribute")?, self.text);
+        let method = node_text(function.py_field("attribute")?, self.text);
         if !sources::ROUTE_DECORATORS.contains(&method) || !self.web {
             return None;
         }
@@ -661,7 +662,7 @@ fn param_name(param: Node<'_>, text: &str) -> Option<String> {
     let name = match param.kind() {
         "identifier" => param,
         "typed_parameter" => param.named_child(0)?,
-        "default_parameter" | "typed_default_parameter" => param.child_by_field_name("name")?,
+        "default_parameter" | "typed_default_parameter" => param.py_field("name")?,
         "list_splat_pattern" | "dictionary_splat_pattern" => param.named_child(0)?,
         _ => return None,
     };
@@ -676,9 +677,9 @@ fn param_name(param: Node<'_>, text: &str) -> Option<String> {
 /// FastAPI dependencies (`db = Depends(get_db)`) are not request data.
 fn dependency_default(param: Node<'_>, text: &str) -> bool {
     param
-        .child_by_field_name("value")
+        .py_field("value")
         .filter(|v| v.kind() == "call")
-        .and_then(|v| v.child_by_field_name("function"))
+        .and_then(|v| v.py_field("function"))
         .is_some_and(|f| {
             let name = node_text(f, text);
             name.ends_with("Depends") || name.ends_with("Security")
@@ -706,8 +707,8 @@ fn reference_path(node: Node<'_>, text: &str) -> Option<String> {
     match node.kind() {
         "identifier" => Some(node_text(node, text).to_string()),
         "attribute" => {
-            let object = reference_path(node.child_by_field_name("object")?, text)?;
-            let attribute = node_text(node.child_by_field_name("attribute")?, text);
+            let object = reference_path(node.py_field("object")?, text)?;
+            let attribute = node_text(node.py_field("attribute")?, text);
             Some(format!("{object}.{attribute}"))
         }
         _ => None,

@@ -7,6 +7,7 @@ use super::expr::Arguments;
 use super::{Frame, Interpreter, entry_key, reference_path};
 use crate::dataflow::value::Value;
 use crate::dataflow::{Arg, FixSite, Sink};
+use crate::lang::PythonField;
 use crate::semantic::node_text;
 
 /// MongoDB operators whose value is JavaScript run by the server.
@@ -103,10 +104,8 @@ impl<'t> Interpreter<'_, 't> {
             .specs
             .iter()
             .any(|s| s.spec.sinks.iter().any(|k| k.callee == ".__setitem__"));
-        let (Some(base), Some(key)) = (
-            target.child_by_field_name("value"),
-            target.child_by_field_name("subscript"),
-        ) else {
+        let (Some(base), Some(key)) = (target.py_field("value"), target.py_field("subscript"))
+        else {
             return;
         };
         if !wanted {
@@ -132,8 +131,8 @@ impl<'t> Interpreter<'_, 't> {
     /// "an SQL query run by `cursor.execute`"
     fn describe(&self, sink: &Sink, call: Node<'t>) -> String {
         let callee = call
-            .child_by_field_name("function")
-            .or_else(|| call.child_by_field_name("left"))
+            .py_field("function")
+            .or_else(|| call.py_field("left"))
             .map(|f| node_text(f, self.text))
             .unwrap_or_default();
         let callee: String = callee.chars().take(60).collect();
@@ -202,10 +201,8 @@ impl<'t> Interpreter<'_, 't> {
                 let mut cursor = node.walk();
                 let pairs: Vec<Node<'t>> = node.named_children(&mut cursor).collect();
                 for pair in pairs {
-                    let (Some(key), Some(value)) = (
-                        pair.child_by_field_name("key"),
-                        pair.child_by_field_name("value"),
-                    ) else {
+                    let (Some(key), Some(value)) = (pair.py_field("key"), pair.py_field("value"))
+                    else {
                         continue;
                     };
                     let v = self.eval(value, frame);
@@ -268,9 +265,9 @@ impl<'t> Interpreter<'_, 't> {
                 .any(|c| c.kind() == "interpolation"),
             "binary_operator" | "concatenated_string" => true,
             "call" => value
-                .child_by_field_name("function")
+                .py_field("function")
                 .filter(|f| f.kind() == "attribute")
-                .and_then(|f| f.child_by_field_name("attribute"))
+                .and_then(|f| f.py_field("attribute"))
                 .is_some_and(|m| matches!(node_text(m, self.text), "format" | "join")),
             _ => false,
         };

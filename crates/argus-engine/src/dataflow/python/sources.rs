@@ -4,6 +4,7 @@
 use tree_sitter::Node;
 
 use crate::dataflow::Threat;
+use crate::lang::PythonField;
 use crate::semantic::{SemanticModel, node_text};
 
 /// Module-level objects that are the current web request.
@@ -393,7 +394,7 @@ pub fn is_web_file(semantic: &SemanticModel) -> bool {
 
 /// Whether a parameter's annotation rules out an injection (`id: int`).
 pub fn safe_annotation(parameter: Node<'_>, text: &str) -> bool {
-    let Some(annotation) = parameter.child_by_field_name("type") else {
+    let Some(annotation) = parameter.py_field("type") else {
         return false;
     };
     let written = node_text(annotation, text);
@@ -410,7 +411,7 @@ pub fn safe_annotation(parameter: Node<'_>, text: &str) -> bool {
 /// (`request: HttpRequest`), not one a client sends (`HTTPRequest` of
 /// Tornado's client, `PreparedRequest` of requests).
 pub fn request_annotation(parameter: Node<'_>, text: &str) -> bool {
-    parameter.child_by_field_name("type").is_some_and(|t| {
+    parameter.py_field("type").is_some_and(|t| {
         let written = node_text(t, text);
         let last = written.rsplit('.').next().unwrap_or(written);
         last.ends_with("Request")

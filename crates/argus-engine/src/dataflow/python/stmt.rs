@@ -5,6 +5,7 @@ use tree_sitter::Node;
 use super::sources::{TERMINATING_CALLS, VALIDATING_CALLS, VALIDATING_METHODS};
 use super::{Frame, Interpreter, entry_key, join_states, reference_path};
 use crate::dataflow::value::{Known, Value};
+use crate::lang::PythonField;
 use crate::semantic::{node_text, string_literal};
 
 impl<'t> Interpreter<'_, 't> {
@@ -84,18 +85,16 @@ impl<'t> Interpreter<'_, 't> {
 
     fn exec_if(&mut self, node: Node<'t>, frame: &mut Frame) {
         // if / elif chain as (condition, body) pairs, then else.
-        let mut arms: Vec<(Option<Node<'t>>, Option<Node<'t>>)> = vec![(
-            node.child_by_field_name("condition"),
-            node.child_by_field_name("consequence"),
-        )];
+        let mut arms: Vec<(Option<Node<'t>>, Option<Node<'t>>)> =
+            vec![(node.py_field("condition"), node.py_field("consequence"))];
         let mut cursor = node.walk();
         for alternative in node.children_by_field_name("alternative", &mut cursor) {
             match alternative.kind() {
                 "elif_clause" => arms.push((
-                    alternative.child_by_field_name("condition"),
-                    alternative.child_by_field_name("consequence"),
+                    alternative.py_field("condition"),
+                    alternative.py_field("consequence"),
                 )),
-                _ => arms.push((None, alternative.child_by_field_name("body"))),
+                _ => arms.push((None, alternative.py_field("body"))),
             }
         }
         let has_else = arms.last().is_some_and(|(c, _)| c.is_none());
@@ -151,32 +150,32 @@ impl<'t> Interpreter<'_, 't> {
         let mut ends = vec![frame.state()];
         // Twice, so values carried from one iteration to the next are seen.
         for _ in 0..2 {
-            if let Some(left) = node.child_by_field_name("left") {
+            if let Some(left) = node.py_field("left") {
                 self.assign(left, None, element.clone(), frame);
             }
-            if let Some(body) = node.child_by_field_name("body") {
+            if let Some(body) = node.py_field("body") {
                 self.exec_block(body, frame);
             }
             frame.reachable = true;
             ends.push(frame.state());
         }
         frame.restore(join_states(ends));
-        if let Some(alternative) = node.child_by_field_name("alternative")
-            && let Some(body) = alternative.child_by_field_name("body")
+        if let Some(alternative) = node.py_field("alternative")
+            && let Some(body) = alternative.py_field("body")
         {
             self.exec_block(body, frame);
         }
     }
 
     fn exec_while(&mut self, node: Node<'t>, frame: &mut Frame) {
-        let condition = node.child_by_field_name("condition");
+        let condition = node.py_field("condition");
         let value = condition.map(|c| self.eval(c, frame)).unwrap_or_default();
         if value.known.as_ref().is_some_and(|k| !k.truthy()) {
             return;
         }
         let mut ends = vec![frame.state()];
         for _ in 0..2 {
-            if let Some(body) = node.child_by_field_name("body") {
+            if let Some(body) = node.py_field("body") {
                 self.exec_block(body, frame);
             }
             frame.reachable = true;
@@ -190,7 +189,7 @@ impl<'t> Interpreter<'_, 't> {
 
     fn exec_try(&mut self, node: Node<'t>, frame: &mut Frame) {
         let before = frame.state();
-        if let Some(body) = node.child_by_field_name("body") {
+        if let Some(body) = node.py_field("body") {
             self.exec_block(body, frame);
         }
         let mut cursor = node.walk();
@@ -217,7 +216,7 @@ impl<'t> Interpreter<'_, 't> {
                     }
                     ends.push(frame.state());
                 }
-                "else_clause" => else_body = clause.child_by_field_name("body"),
+                "else_clause" => else_body = clause.py_field("body"),
                 "finally_clause" => finally = Some(clause),
                 _ => {}
             }
@@ -253,7 +252,7 @@ impl<'t> Interpreter<'_, 't> {
             let mut c = clause.walk();
             let items: Vec<Node<'t>> = clause.named_children(&mut c).collect();
             for item in items {
-                let Some(value) = item.child_by_field_name("value") else {
+                let Some(value) = item.py_field("value") else {
                     continue;
                 };
                 if value.kind() == "as_pattern" {
@@ -261,10 +260,7 @@ impl<'t> Interpreter<'_, 't> {
                         continue;
                     };
                     let result = self.eval(expression, frame);
-                    if let Some(target) = value
-                        .child_by_field_name("alias")
-                        .and_then(|a| a.named_child(0))
-                    {
+                    if let Some(target) = value.py_field("alias").and_then(|a| a.named_child(0)) {
                         self.assign(target, None, result, frame);
                     }
                 } else {
@@ -272,16 +268,16 @@ impl<'t> Interpreter<'_, 't> {
                 }
             }
         }
-        if let Some(body) = node.child_by_field_name("body") {
+        if let Some(body) = node.py_field("body") {
             self.exec_block(body, frame);
         }
     }
 
     fn exec_match(&mut self, node: Node<'t>, frame: &mut Frame) {
-        if let Some(subject) = node.child_by_field_name("subject") {
+        if let Some(subject) = node.py_field("subject") {
             self.eval(subject, frame);
         }
-        let Some(body) = node.child_by_field_name("body") else {
+        let Some(body) = node.py_field("body") else {
             return;
         };
         let before = frame.state();
@@ -290,7 +286,7 @@ impl<'t> Interpreter<'_, 't> {
         let cases: Vec<Node<'t>> = body.named_children(&mut cursor).collect();
         for case in cases {
             frame.restore(before.clone());
-            if let Some(consequence) = case.child_by_field_name("consequence") {
+            if let Some(consequence) = case.py_field("consequence") {
                 self.exec_block(consequence, frame);
             }
             ends.push(frame.state());
@@ -343,17 +339,17 @@ impl<'t> Interpreter<'_, 't> {
                     let stepped = value.step(target.byte_range(), &format!("assigned to `{path}`"));
                     forget_entries(frame, &path);
                     frame.env.insert(path, stepped);
-                } else if let Some(object) = target.child_by_field_name("object") {
+                } else if let Some(object) = target.py_field("object") {
                     self.eval(object, frame);
                 }
             }
             "subscript" => {
-                let Some(base) = target.child_by_field_name("value") else {
+                let Some(base) = target.py_field("value") else {
                     return;
                 };
                 self.check_item_assignment(target, value_node, &value, frame);
                 let key = target
-                    .child_by_field_name("subscript")
+                    .py_field("subscript")
                     .and_then(|k| constant_key(k, text));
                 match (reference_path(base, text), key) {
                     (Some(path), Some(key)) => {
@@ -409,10 +405,8 @@ impl<'t> Interpreter<'_, 't> {
         match node.kind() {
             "dictionary" => {
                 for item in items {
-                    let (Some(key), Some(value)) = (
-                        item.child_by_field_name("key"),
-                        item.child_by_field_name("value"),
-                    ) else {
+                    let (Some(key), Some(value)) = (item.py_field("key"), item.py_field("value"))
+                    else {
                         return Vec::new();
                     };
                     let Some(key) = constant_key(key, text) else {
@@ -445,7 +439,7 @@ impl<'t> Interpreter<'_, 't> {
         let text = self.text;
         match condition.kind() {
             "not_operator" => {
-                let Some(inner) = condition.child_by_field_name("argument") else {
+                let Some(inner) = condition.py_field("argument") else {
                     return (Vec::new(), Vec::new());
                 };
                 let (t, f) = self.validated(inner, frame);
@@ -456,13 +450,10 @@ impl<'t> Interpreter<'_, 't> {
                 None => (Vec::new(), Vec::new()),
             },
             "boolean_operator" => {
-                let operator = condition
-                    .child_by_field_name("operator")
-                    .map(|o| node_text(o, text));
-                let (Some(left), Some(right)) = (
-                    condition.child_by_field_name("left"),
-                    condition.child_by_field_name("right"),
-                ) else {
+                let operator = condition.py_field("operator").map(|o| node_text(o, text));
+                let (Some(left), Some(right)) =
+                    (condition.py_field("left"), condition.py_field("right"))
+                else {
                     return (Vec::new(), Vec::new());
                 };
                 let (lt, lf) = self.validated(left, frame);
@@ -526,20 +517,20 @@ impl<'t> Interpreter<'_, 't> {
                 }
             }
             "call" => {
-                let Some(function) = condition.child_by_field_name("function") else {
+                let Some(function) = condition.py_field("function") else {
                     return (Vec::new(), Vec::new());
                 };
                 if function.kind() == "attribute"
-                    && let Some(method) = function.child_by_field_name("attribute")
+                    && let Some(method) = function.py_field("attribute")
                     && VALIDATING_METHODS.contains(&node_text(method, text))
-                    && let Some(object) = function.child_by_field_name("object")
+                    && let Some(object) = function.py_field("object")
                     && let Some(name) = reference_path(object, text)
                 {
                     return (vec![name], Vec::new());
                 }
                 let names = self.semantic.callee_names(condition, text);
                 let method = (function.kind() == "attribute")
-                    .then(|| function.child_by_field_name("attribute"))
+                    .then(|| function.py_field("attribute"))
                     .flatten()
                     .map(|m| format!(".{}", node_text(m, text)));
                 let validating = names

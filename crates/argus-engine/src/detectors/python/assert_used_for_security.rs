@@ -134,9 +134,7 @@ fn in_test(node: Node<'_>, checker: &Checker<'_>) -> bool {
     }
     let mut up = node.parent();
     while let Some(n) = up {
-        let name = n
-            .child_by_field_name("name")
-            .map(|name| node_text(name, checker.text));
+        let name = n.py_field("name").map(|name| node_text(name, checker.text));
         match (n.kind(), name) {
             ("function_definition", Some(name)) if name.starts_with("test") => return true,
             ("class_definition", Some(name)) if name.starts_with("Test") => return true,
@@ -173,7 +171,7 @@ fn security_name(condition: Node<'_>, text: &str) -> Option<String> {
         match node.kind() {
             "string" | "comment" | "lambda" => continue,
             "call" => {
-                let function = node.child_by_field_name("function");
+                let function = node.py_field("function");
                 let name = function.and_then(|f| simple_name(f, text));
                 if let Some(name) = name {
                     if SHAPE_CALLS.contains(&name) {
@@ -191,10 +189,9 @@ fn security_name(condition: Node<'_>, text: &str) -> Option<String> {
                 }
             }
             "attribute" => {
-                if let (Some(object), Some(attribute)) = (
-                    node.child_by_field_name("object"),
-                    node.child_by_field_name("attribute"),
-                ) {
+                if let (Some(object), Some(attribute)) =
+                    (node.py_field("object"), node.py_field("attribute"))
+                {
                     let name = node_text(attribute, text);
                     if names_check(name) {
                         return Some(name.to_string());
@@ -241,7 +238,7 @@ fn is_length_test(condition: Node<'_>, text: &str) -> bool {
     let mut cursor = condition.walk();
     condition.named_children(&mut cursor).any(|c| {
         c.kind() == "call"
-            && c.child_by_field_name("function")
+            && c.py_field("function")
                 .is_some_and(|f| node_text(f, text) == "len")
     })
 }
@@ -257,9 +254,7 @@ fn names_check(name: &str) -> bool {
 fn simple_name<'t>(node: Node<'_>, text: &'t str) -> Option<&'t str> {
     match node.kind() {
         "identifier" => Some(node_text(node, text)),
-        "attribute" => node
-            .child_by_field_name("attribute")
-            .map(|a| node_text(a, text)),
+        "attribute" => node.py_field("attribute").map(|a| node_text(a, text)),
         _ => None,
     }
 }

@@ -77,10 +77,8 @@ fn check(call: Node<'_>, checker: &mut Checker<'_>) {
         if assignment.start_byte() >= call.start_byte() {
             break;
         }
-        let (Some(left), Some(right)) = (
-            assignment.child_by_field_name("left"),
-            assignment.child_by_field_name("right"),
-        ) else {
+        let (Some(left), Some(right)) = (assignment.py_field("left"), assignment.py_field("right"))
+        else {
             continue;
         };
         if left.kind() != "identifier" {
@@ -107,9 +105,7 @@ fn check(call: Node<'_>, checker: &mut Checker<'_>) {
 /// Whether the call is on a KMS client, or (client unknown) carries the
 /// given KMS parameters.
 fn on_kms(call: Node<'_>, checker: &Checker<'_>, signature: &[&str]) -> bool {
-    let object = call
-        .child_by_field_name("function")
-        .and_then(|f| f.child_by_field_name("object"));
+    let object = call.py_field("function").and_then(|f| f.py_field("object"));
     match object.and_then(|o| boto3_object(o, checker)) {
         Some(client) => client.is_client_of("kms"),
         None => signature

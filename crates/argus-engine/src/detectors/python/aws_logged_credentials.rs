@@ -125,15 +125,14 @@ fn is_output(call: Node<'_>, checker: &Checker<'_>) -> bool {
         return true;
     }
     let Some(function) = call
-        .child_by_field_name("function")
+        .py_field("function")
         .filter(|f| f.kind() == "attribute")
     else {
         return false;
     };
-    let (Some(object), Some(method)) = (
-        function.child_by_field_name("object"),
-        function.child_by_field_name("attribute"),
-    ) else {
+    let (Some(object), Some(method)) =
+        (function.py_field("object"), function.py_field("attribute"))
+    else {
         return false;
     };
     if !LEVELS.contains(&checker.text_of(method)) {
@@ -165,19 +164,19 @@ fn credential(expr: Node<'_>, checker: &Checker<'_>, depth: usize) -> Option<Str
     let text = checker.text;
     match expr.kind() {
         "attribute" => {
-            let field = checker.text_of(expr.child_by_field_name("attribute")?);
+            let field = checker.text_of(expr.py_field("attribute")?);
             if !matches!(field, "access_key" | "secret_key" | "token") {
                 return None;
             }
-            let object = expr.child_by_field_name("object")?;
+            let object = expr.py_field("object")?;
             credentials_object(object, checker, depth - 1)
                 .map(|_| format!("the AWS credentials' {field}"))
         }
         "subscript" => {
             let key = expr
-                .child_by_field_name("subscript")
+                .py_field("subscript")
                 .and_then(|k| string_literal(k, text))?;
-            let object = expr.child_by_field_name("value")?;
+            let object = expr.py_field("value")?;
             match key.as_str() {
                 "SecretAccessKey" | "SessionToken" => Some(format!("the AWS {key}")),
                 "Credentials" if sts_response(object, checker, depth - 1) => {

@@ -220,7 +220,7 @@ fn check(loop_node: Node<'_>, checker: &mut Checker<'_>) {
     if !uses_boto(checker) {
         return;
     }
-    let Some(body) = loop_node.child_by_field_name("body") else {
+    let Some(body) = loop_node.py_field("body") else {
         return;
     };
     let mut sleeps = false;
@@ -229,7 +229,7 @@ fn check(loop_node: Node<'_>, checker: &mut Checker<'_>) {
     // only once.
     let mut stack = vec![body];
     if loop_node.kind() == "while_statement"
-        && let Some(condition) = loop_node.child_by_field_name("condition")
+        && let Some(condition) = loop_node.py_field("condition")
     {
         stack.push(condition);
     }
@@ -297,7 +297,7 @@ fn waiter_for(service: &str, method: &str) -> Option<&'static str> {
 
 /// Whether a loop's body calls `time.sleep` (outside nested definitions).
 fn sleeps_in(loop_node: Node<'_>, checker: &Checker<'_>) -> bool {
-    let Some(body) = loop_node.child_by_field_name("body") else {
+    let Some(body) = loop_node.py_field("body") else {
         return false;
     };
     let mut stack = vec![body];

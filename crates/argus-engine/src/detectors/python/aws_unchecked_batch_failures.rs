@@ -190,7 +190,7 @@ fn response_use(call: Node<'_>, batch: &Batch, checker: &Checker<'_>) -> Use {
             "expression_statement" => return Use::Dropped,
             "subscript" => {
                 let key = parent
-                    .child_by_field_name("subscript")
+                    .py_field("subscript")
                     .and_then(|k| string_literal(k, text));
                 return match key {
                     Some(key) if !batch.failures.contains(&key.as_str()) => Use::Unchecked,
@@ -198,9 +198,7 @@ fn response_use(call: Node<'_>, batch: &Batch, checker: &Checker<'_>) -> Use {
                 };
             }
             "assignment" => {
-                let Some(name) = parent
-                    .child_by_field_name("left")
-                    .filter(|l| l.kind() == "identifier")
+                let Some(name) = parent.py_field("left").filter(|l| l.kind() == "identifier")
                 else {
                     return Use::Checked;
                 };
@@ -251,7 +249,7 @@ fn escapes(identifier: Node<'_>) -> bool {
     match parent.kind() {
         "return_statement" | "yield" | "argument_list" | "list" | "tuple" | "dictionary"
         | "pair" | "keyword_argument" | "set" | "expression_list" => true,
-        "assignment" => parent.child_by_field_name("right") == Some(identifier),
+        "assignment" => parent.py_field("right") == Some(identifier),
         _ => false,
     }
 }

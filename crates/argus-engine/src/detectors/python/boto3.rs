@@ -13,6 +13,7 @@ use tree_sitter::Node;
 
 use super::enclosing_scope;
 use crate::detectors::Checker;
+use crate::lang::PythonField;
 use crate::semantic::{argument, method_call, node_text, string_literal};
 
 /// The kind of boto3 object.
@@ -71,16 +72,16 @@ fn resolve(expr: Node<'_>, checker: &Checker<'_>, depth: usize) -> Option<Boto3>
             resolve(value, checker, depth - 1)
         }
         "attribute" => {
-            let object = expr.child_by_field_name("object")?;
-            let attribute = checker.text_of(expr.child_by_field_name("attribute")?);
+            let object = expr.py_field("object")?;
+            let attribute = checker.text_of(expr.py_field("attribute")?);
             // `resource.meta.client`: the resource's own client.
             if attribute == "client"
                 && object.kind() == "attribute"
                 && object
-                    .child_by_field_name("attribute")
+                    .py_field("attribute")
                     .is_some_and(|a| checker.text_of(a) == "meta")
             {
-                let owner = resolve(object.child_by_field_name("object")?, checker, depth - 1)?;
+                let owner = resolve(object.py_field("object")?, checker, depth - 1)?;
                 return (owner.kind == Kind::Resource).then_some(Boto3 {
                     kind: Kind::Client,
                     service: owner.service,
@@ -137,16 +138,16 @@ fn creation(call: Node<'_>, checker: &Checker<'_>, depth: usize) -> Option<Boto3
         });
     }
     let function = call
-        .child_by_field_name("function")
+        .py_field("function")
         .filter(|f| f.kind() == "attribute")?;
-    let method = checker.text_of(function.child_by_field_name("attribute")?);
+    let method = checker.text_of(function.py_field("attribute")?);
     let kind = match method {
         "client" | "create_client" => Kind::Client,
         "resource" => Kind::Resource,
         _ => return None,
     };
     let service = service();
-    match resolve(function.child_by_field_name("object")?, checker, depth - 1) {
+    match resolve(function.py_field("object")?, checker, depth - 1) {
         Some(owner) => (owner.kind == Kind::Session).then_some(Boto3 { kind, service }),
         // A session handed in from elsewhere (`session.client("s3")`,
         // `self.session.resource("dynamodb")`): in a file using boto3, the
@@ -208,11 +209,11 @@ fn last_assignment<'t>(
         }
         let value = match node.kind() {
             "assignment" => node
-                .child_by_field_name("left")
+                .py_field("left")
                 .filter(|l| l.kind() == "identifier" && node_text(*l, text) == name)
-                .and_then(|_| node.child_by_field_name("right")),
+                .and_then(|_| node.py_field("right")),
             "as_pattern" => node
-                .child_by_field_name("alias")
+                .py_field("alias")
                 .filter(|a| node_text(*a, text).trim() == name)
                 .and_then(|_| node.named_child(0)),
             _ => None,
@@ -239,7 +240,7 @@ fn self_attribute_values<'t>(expr: Node<'t>, attribute: &str, text: &str) -> Vec
         }
         class = n.parent();
     }
-    let Some(body) = class.and_then(|c| c.child_by_field_name("body")) else {
+    let Some(body) = class.and_then(|c| c.py_field("body")) else {
         return Vec::new();
     };
     let mut stack = vec![body];
@@ -249,10 +250,7 @@ fn self_attribute_values<'t>(expr: Node<'t>, attribute: &str, text: &str) -> Vec
             continue;
         }
         if node.kind() == "assignment"
-            && let (Some(left), Some(right)) = (
-                node.child_by_field_name("left"),
-                node.child_by_field_name("right"),
-            )
+            && let (Some(left), Some(right)) = (node.py_field("left"), node.py_field("right"))
         {
             let class_level = left.kind() == "identifier"
                 && node_text(left, text) == attribute
@@ -284,7 +282,7 @@ pub fn uses_boto(checker: &Checker<'_>) -> bool {
 /// written with an argument list; `None` when the list ends with `*args` or
 /// `**kwargs`-style splats only a reader can judge.
 pub fn append_keyword(call: Node<'_>, keyword: &str, text: &str) -> Option<crate::fix::Edit> {
-    let args = call.child_by_field_name("arguments")?;
+    let args = call.py_field("arguments")?;
     if args.kind() != "argument_list" {
         return None;
     }
@@ -326,7 +324,7 @@ pub fn append_keyword(call: Node<'_>, keyword: &str, text: &str) -> Option<crate
 
 /// Whether a call passes `**kwargs` (whose keys are unknown here).
 pub fn has_splat(call: Node<'_>) -> bool {
-    call.child_by_field_name("arguments").is_some_and(|args| {
+    call.py_field("arguments").is_some_and(|args| {
         let mut cursor = args.walk();
         args.named_children(&mut cursor)
             .any(|a| a.kind() == "dictionary_splat")

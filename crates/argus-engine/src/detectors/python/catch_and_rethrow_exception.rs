@@ -82,9 +82,9 @@ fn check(clause: Node<'_>, checker: &mut Checker<'_>) {
         return;
     }
     let alias = clause
-        .child_by_field_name("value")
+        .py_field("value")
         .filter(|v| v.kind() == "as_pattern")
-        .and_then(|v| v.child_by_field_name("alias"))
+        .and_then(|v| v.py_field("alias"))
         .map(|a| node_text(a, text).trim());
     let Some(statements) = block_statements(clause) else {
         return;
@@ -92,7 +92,7 @@ fn check(clause: Node<'_>, checker: &mut Checker<'_>) {
     let [raise] = statements.as_slice() else {
         return;
     };
-    if raise.kind() != "raise_statement" || raise.child_by_field_name("cause").is_some() {
+    if raise.kind() != "raise_statement" || raise.py_field("cause").is_some() {
         return;
     }
     match raise

@@ -88,7 +88,7 @@ static TAINT: TaintSpec = TaintSpec {
 
 /// `eval(x)` -> `ast.literal_eval(x)`.
 fn fix(site: &FixSite<'_>) -> Vec<Fix> {
-    let Some(function) = site.call.child_by_field_name("function") else {
+    let Some(function) = site.call.py_field("function") else {
         return Vec::new();
     };
     if node_text(function, site.text) != "eval" {

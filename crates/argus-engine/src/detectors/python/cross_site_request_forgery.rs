@@ -84,7 +84,7 @@ fn check(node: Node<'_>, checker: &mut Checker<'_>) {
 fn decorator_callee<'t>(decorator: Node<'t>) -> Option<Node<'t>> {
     let expression = decorator.named_child(0)?;
     Some(match expression.kind() {
-        "call" => expression.child_by_field_name("function")?,
+        "call" => expression.py_field("function")?,
         _ => expression,
     })
 }
@@ -106,7 +106,7 @@ fn check_decorator(decorator: Node<'_>, checker: &mut Checker<'_>) {
     let Some(definition) = decorator
         .parent()
         .filter(|p| p.kind() == "decorated_definition")
-        .and_then(|p| p.child_by_field_name("definition"))
+        .and_then(|p| p.py_field("definition"))
     else {
         return;
     };
@@ -148,7 +148,7 @@ fn check_decorator(decorator: Node<'_>, checker: &mut Checker<'_>) {
             && !login_not_required(decorator, text)
         {
             let name = definition
-                .child_by_field_name("name")
+                .py_field("name")
                 .map_or("", |n| node_text(n, text));
             checker.report(
                 decorator,
@@ -164,17 +164,17 @@ fn check_decorator(decorator: Node<'_>, checker: &mut Checker<'_>) {
     if callee.kind() == "attribute"
         && expression.kind() != "call"
         && callee
-            .child_by_field_name("attribute")
+            .py_field("attribute")
             .is_some_and(|a| node_text(a, text) == "exempt")
         && callee
-            .child_by_field_name("object")
+            .py_field("object")
             .is_some_and(|o| csrf_protect_instance(o, checker))
         && definition.kind() == "function_definition"
         && flask_route_changes_state(decorator, text)
         && !authenticates_itself(definition, text)
     {
         let name = definition
-            .child_by_field_name("name")
+            .py_field("name")
             .map_or("", |n| node_text(n, text));
         checker.report(
             decorator,
@@ -190,7 +190,7 @@ fn check_decorator(decorator: Node<'_>, checker: &mut Checker<'_>) {
 /// configuration, for a view defined in the same file.
 fn check_exempt_call(call: Node<'_>, checker: &mut Checker<'_>) {
     let text = checker.text;
-    let Some(function) = call.child_by_field_name("function") else {
+    let Some(function) = call.py_field("function") else {
         return;
     };
     if !is_csrf_exempt(function, checker) {
@@ -206,13 +206,13 @@ fn check_exempt_call(call: Node<'_>, checker: &mut Checker<'_>) {
     let name = match view.kind() {
         "identifier" => view,
         "call" => match view
-            .child_by_field_name("function")
+            .py_field("function")
             .filter(|f| f.kind() == "attribute")
             .filter(|f| {
-                f.child_by_field_name("attribute")
+                f.py_field("attribute")
                     .is_some_and(|a| node_text(a, text) == "as_view")
             })
-            .and_then(|f| f.child_by_field_name("object"))
+            .and_then(|f| f.py_field("object"))
             .filter(|o| o.kind() == "identifier")
         {
             Some(object) => object,
@@ -228,12 +228,12 @@ fn check_exempt_call(call: Node<'_>, checker: &mut Checker<'_>) {
     let mut cursor = root.walk();
     let Some((definition, decorators)) = root.named_children(&mut cursor).find_map(|s| {
         let (definition, decorated) = match s.kind() {
-            "decorated_definition" => (s.child_by_field_name("definition")?, Some(s)),
+            "decorated_definition" => (s.py_field("definition")?, Some(s)),
             "function_definition" | "class_definition" => (s, None),
             _ => return None,
         };
         (definition
-            .child_by_field_name("name")
+            .py_field("name")
             .is_some_and(|n| node_text(n, text) == name))
         .then_some((definition, decorated))
     }) else {
@@ -271,9 +271,9 @@ fn csrf_protect_instance(object: Node<'_>, checker: &Checker<'_>) -> bool {
         .filter_map(|s| s.named_child(0))
         .filter(|a| a.kind() == "assignment")
         .any(|a| {
-            a.child_by_field_name("left")
+            a.py_field("left")
                 .is_some_and(|l| node_text(l, checker.text) == name)
-                && a.child_by_field_name("right")
+                && a.py_field("right")
                     .filter(|r| r.kind() == "call")
                     .is_some_and(|r| {
                         checker
@@ -316,7 +316,7 @@ fn function_changes_state(function: Node<'_>, text: &str) -> bool {
     let Some(request) = request_parameter(function, text) else {
         return false;
     };
-    let Some(body) = function.child_by_field_name("body") else {
+    let Some(body) = function.py_field("body") else {
         return false;
     };
     let written = node_text(body, text);
@@ -350,18 +350,18 @@ fn request_parameter<'t>(function: Node<'t>, text: &'t str) -> Option<&'t str> {
 
 /// A class-based view with a `post`/`put`/`patch`/`delete` handler.
 fn class_changes_state(class: Node<'_>, text: &str) -> bool {
-    let Some(body) = class.child_by_field_name("body") else {
+    let Some(body) = class.py_field("body") else {
         return false;
     };
     let mut cursor = body.walk();
     body.named_children(&mut cursor).any(|member| {
         let function = match member.kind() {
-            "decorated_definition" => member.child_by_field_name("definition"),
+            "decorated_definition" => member.py_field("definition"),
             "function_definition" => Some(member),
             _ => None,
         };
         function
-            .and_then(|f| f.child_by_field_name("name"))
+            .and_then(|f| f.py_field("name"))
             .is_some_and(|n| matches!(node_text(n, text), "post" | "put" | "patch" | "delete"))
     })
 }
@@ -445,10 +445,8 @@ fn check_middleware(assignment: Node<'_>, checker: &mut Checker<'_>) {
 /// `app.config["WTF_CSRF_ENABLED"] = False`.
 fn check_wtf_setting(assignment: Node<'_>, checker: &mut Checker<'_>) {
     let text = checker.text;
-    let (Some(left), Some(right)) = (
-        assignment.child_by_field_name("left"),
-        assignment.child_by_field_name("right"),
-    ) else {
+    let (Some(left), Some(right)) = (assignment.py_field("left"), assignment.py_field("right"))
+    else {
         return;
     };
     if right.kind() != "false" {
@@ -457,7 +455,7 @@ fn check_wtf_setting(assignment: Node<'_>, checker: &mut Checker<'_>) {
     let named = match left.kind() {
         "identifier" => node_text(left, text) == "WTF_CSRF_ENABLED",
         "subscript" => left
-            .child_by_field_name("subscript")
+            .py_field("subscript")
             .and_then(|k| string_literal(k, text))
             .is_some_and(|k| k == "WTF_CSRF_ENABLED"),
         _ => false,
@@ -507,7 +505,7 @@ fn in_test_configuration(node: Node<'_>, text: &str) -> bool {
     let mut up = node.parent();
     while let Some(n) = up {
         if matches!(n.kind(), "class_definition" | "function_definition")
-            && let Some(name) = n.child_by_field_name("name")
+            && let Some(name) = n.py_field("name")
         {
             let words = super::super::context::words(node_text(name, text));
             if words

@@ -73,7 +73,7 @@ const SAME_RULE: &[&str] = &["B006", "W0102", "dangerous-default-value"];
 
 fn check(parameter: Node<'_>, checker: &mut Checker<'_>) {
     let text = checker.text;
-    if parameter.child_by_field_name("type").is_some_and(|t| {
+    if parameter.py_field("type").is_some_and(|t| {
         let annotation = node_text(t, text);
         REQUEST_PARAMETERS
             .iter()
@@ -83,10 +83,10 @@ fn check(parameter: Node<'_>, checker: &mut Checker<'_>) {
     {
         return;
     }
-    let Some(value) = parameter.child_by_field_name("value") else {
+    let Some(value) = parameter.py_field("value") else {
         return;
     };
-    let Some(name) = parameter.child_by_field_name("name") else {
+    let Some(name) = parameter.py_field("name") else {
         return;
     };
     let what = match value.kind() {
@@ -165,7 +165,7 @@ fn is_stub(parameter: Node<'_>, text: &str) -> bool {
                     name == "overload" || name.ends_with(".overload")
                 })
         });
-    let ellipsis_only = function.child_by_field_name("body").is_some_and(|body| {
+    let ellipsis_only = function.py_field("body").is_some_and(|body| {
         let mut cursor = body.walk();
         let statements: Vec<Node<'_>> = body
             .named_children(&mut cursor)

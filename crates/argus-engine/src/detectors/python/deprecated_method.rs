@@ -287,8 +287,8 @@ fn check(attribute: Node<'_>, checker: &mut Checker<'_>) {
     let text = checker.text;
     // Only `module.name` where `module` is an imported module.
     let (Some(object), Some(name)) = (
-        attribute.child_by_field_name("object"),
-        attribute.child_by_field_name("attribute"),
+        attribute.py_field("object"),
+        attribute.py_field("attribute"),
     ) else {
         return;
     };
@@ -299,7 +299,7 @@ fn check(attribute: Node<'_>, checker: &mut Checker<'_>) {
     if attribute
         .parent()
         .filter(|p| p.kind() == "assignment")
-        .and_then(|p| p.child_by_field_name("left"))
+        .and_then(|p| p.py_field("left"))
         .is_some_and(|left| left.id() == attribute.id())
     {
         return;
@@ -375,7 +375,7 @@ fn is_compatibility_code(node: Node<'_>, text: &str) -> bool {
                 let condition = if parent.kind() == "conditional_expression" {
                     parent.named_child(1)
                 } else {
-                    parent.child_by_field_name("condition")
+                    parent.py_field("condition")
                 };
                 if condition.is_some_and(|c| c.id() != child.id() && is_version_check(c, text))
                     || parent.kind() == "if_statement" && has_version_elif(parent, text)
@@ -385,7 +385,7 @@ fn is_compatibility_code(node: Node<'_>, text: &str) -> bool {
             }
             "try_statement" => {
                 let in_body = parent
-                    .child_by_field_name("body")
+                    .py_field("body")
                     .is_some_and(|b| b.id() == child.id());
                 let mut cursor = parent.walk();
                 let falls_back = parent
@@ -414,7 +414,7 @@ fn has_version_elif(statement: Node<'_>, text: &str) -> bool {
     statement
         .children_by_field_name("alternative", &mut cursor)
         .filter(|a| a.kind() == "elif_clause")
-        .filter_map(|a| a.child_by_field_name("condition"))
+        .filter_map(|a| a.py_field("condition"))
         .any(|c| is_version_check(c, text))
 }
 

@@ -79,10 +79,10 @@ fn check_expression(node: Node<'_>, checker: &mut Checker<'_>) {
 /// `if k in d: v = d[k] else: v = default` (either order).
 fn check_statement(node: Node<'_>, checker: &mut Checker<'_>) {
     let text = checker.text;
-    let Some(condition) = node.child_by_field_name("condition") else {
+    let Some(condition) = node.py_field("condition") else {
         return;
     };
-    let Some(consequence) = node.child_by_field_name("consequence") else {
+    let Some(consequence) = node.py_field("consequence") else {
         return;
     };
     let mut cursor = node.walk();
@@ -95,7 +95,7 @@ fn check_statement(node: Node<'_>, checker: &mut Checker<'_>) {
     if alternative.kind() != "else_clause" {
         return;
     }
-    let Some(otherwise) = alternative.child_by_field_name("body") else {
+    let Some(otherwise) = alternative.py_field("body") else {
         return;
     };
     let (Some((then_target, then_value)), Some((else_target, else_value))) = (
@@ -154,7 +154,7 @@ fn get_call(
     if found.kind() != "subscript" {
         return None;
     }
-    let value = found.child_by_field_name("value")?;
+    let value = found.py_field("value")?;
     let mut cursor = found.walk();
     let subscripts: Vec<Node<'_>> = found
         .children_by_field_name("subscript", &mut cursor)
@@ -208,11 +208,11 @@ fn single_assignment<'t>(block: Node<'t>, _text: &str) -> Option<(Node<'t>, Node
         return None;
     }
     let assignment = statement.named_child(0)?;
-    if assignment.kind() != "assignment" || assignment.child_by_field_name("type").is_some() {
+    if assignment.kind() != "assignment" || assignment.py_field("type").is_some() {
         return None;
     }
-    let target = assignment.child_by_field_name("left")?;
-    let value = assignment.child_by_field_name("right")?;
+    let target = assignment.py_field("left")?;
+    let value = assignment.py_field("right")?;
     if !matches!(target.kind(), "identifier" | "attribute" | "subscript") {
         return None;
     }
@@ -223,7 +223,7 @@ fn single_assignment<'t>(block: Node<'t>, _text: &str) -> Option<(Node<'t>, Node
 fn is_simple(node: Node<'_>) -> bool {
     match node.kind() {
         "identifier" | "string" | "integer" | "float" | "none" | "true" | "false" => true,
-        "attribute" => node.child_by_field_name("object").is_some_and(is_simple),
+        "attribute" => node.py_field("object").is_some_and(is_simple),
         _ => false,
     }
 }
@@ -233,7 +233,7 @@ fn is_cheap(node: Node<'_>) -> bool {
     match node.kind() {
         "list" | "dictionary" | "tuple" => node.named_child_count() == 0,
         "unary_operator" => node
-            .child_by_field_name("argument")
+            .py_field("argument")
             .is_some_and(|a| matches!(a.kind(), "integer" | "float")),
         _ => is_simple(node),
     }
@@ -251,9 +251,7 @@ fn enclosing_function_name<'t>(node: Node<'_>, text: &'t str) -> Option<&'t str>
     let mut current = node.parent();
     while let Some(n) = current {
         if n.kind() == "function_definition" {
-            return n
-                .child_by_field_name("name")
-                .map(|name| node_text(name, text));
+            return n.py_field("name").map(|name| node_text(name, text));
         }
         current = n.parent();
     }

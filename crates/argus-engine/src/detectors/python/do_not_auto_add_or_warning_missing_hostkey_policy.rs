@@ -79,7 +79,7 @@ fn check(call: Node<'_>, checker: &mut Checker<'_>) {
     // `paramiko.AutoAddPolicy()` or the class itself.
     let class = if policy.kind() == "call" {
         let no_arguments = call_arguments(policy).is_some_and(|a| a.named_child_count() == 0);
-        match policy.child_by_field_name("function") {
+        match policy.py_field("function") {
             Some(function) if no_arguments => function,
             _ => return,
         }
@@ -102,7 +102,7 @@ fn check(call: Node<'_>, checker: &mut Checker<'_>) {
     let mut violation = Violation::new("accepting-policy", message);
     // `paramiko.AutoAddPolicy()` -> `paramiko.RejectPolicy()`.
     if class.kind() == "attribute"
-        && let Some(attribute) = class.child_by_field_name("attribute")
+        && let Some(attribute) = class.py_field("attribute")
     {
         violation = violation.with_fix(Fix::replace(
             "Reject unknown host keys (RejectPolicy)",

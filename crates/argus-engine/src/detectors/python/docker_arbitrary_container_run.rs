@@ -84,10 +84,10 @@ static TAINT: TaintSpec = TaintSpec {
 fn on_containers(call: Node<'_>, text: &str, semantic: &SemanticModel) -> bool {
     imports_docker(call, text, semantic)
         && call
-            .child_by_field_name("function")
-            .and_then(|f| f.child_by_field_name("object"))
+            .py_field("function")
+            .and_then(|f| f.py_field("object"))
             .filter(|o| o.kind() == "attribute")
-            .and_then(|o| o.child_by_field_name("attribute"))
+            .and_then(|o| o.py_field("attribute"))
             .is_some_and(|a| node_text(a, text) == "containers")
 }
 

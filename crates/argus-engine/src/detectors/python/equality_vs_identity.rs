@@ -104,7 +104,7 @@ fn literal_kind(node: Node<'_>, text: &str) -> Option<&'static str> {
         "concatenated_string" => Some("string"),
         "integer" | "float" => Some("number"),
         "unary_operator" => node
-            .child_by_field_name("argument")
+            .py_field("argument")
             .filter(|a| matches!(a.kind(), "integer" | "float"))
             .map(|_| "number"),
         "tuple" => {

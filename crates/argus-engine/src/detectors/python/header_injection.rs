@@ -81,10 +81,10 @@ fn response_like(node: Node<'_>, text: &str) -> bool {
 fn response_headers(node: Node<'_>, text: &str) -> bool {
     node.kind() == "attribute"
         && node
-            .child_by_field_name("attribute")
+            .py_field("attribute")
             .is_some_and(|a| node_text(a, text) == "headers")
         && node
-            .child_by_field_name("object")
+            .py_field("object")
             .is_some_and(|o| response_like(o, text))
 }
 
@@ -94,9 +94,9 @@ fn header_item(statement: Node<'_>, text: &str, semantic: &SemanticModel) -> boo
         return false;
     }
     let Some(base) = statement
-        .child_by_field_name("left")
+        .py_field("left")
         .filter(|l| l.kind() == "subscript")
-        .and_then(|l| l.child_by_field_name("value"))
+        .and_then(|l| l.py_field("value"))
     else {
         return false;
     };
@@ -118,7 +118,7 @@ fn holds_response(base: Node<'_>, text: &str) -> bool {
     let Some(function) = scope else {
         return false;
     };
-    let is_parameter = function.child_by_field_name("parameters").is_some_and(|p| {
+    let is_parameter = function.py_field("parameters").is_some_and(|p| {
         let mut cursor = p.walk();
         p.named_children(&mut cursor).any(|param| {
             let id = if param.kind() == "identifier" {
@@ -137,12 +137,12 @@ fn holds_response(base: Node<'_>, text: &str) -> bool {
     while let Some(node) = stack.pop() {
         if node.kind() == "assignment"
             && node
-                .child_by_field_name("left")
+                .py_field("left")
                 .is_some_and(|l| node_text(l, text) == name)
-            && let Some(right) = node.child_by_field_name("right")
+            && let Some(right) = node.py_field("right")
         {
             found |= right.kind() == "call"
-                && right.child_by_field_name("function").is_some_and(|f| {
+                && right.py_field("function").is_some_and(|f| {
                     let callee = node_text(f, text);
                     let last = callee.rsplit('.').next().unwrap_or(callee);
                     last.ends_with("Response")
@@ -166,8 +166,8 @@ fn header_method(call: Node<'_>, text: &str, semantic: &SemanticModel) -> bool {
     if !crate::dataflow::python::sources::is_web_file(semantic) {
         return false;
     }
-    call.child_by_field_name("function")
-        .and_then(|f| f.child_by_field_name("object"))
+    call.py_field("function")
+        .and_then(|f| f.py_field("object"))
         .is_some_and(|o| response_headers(o, text))
 }
 

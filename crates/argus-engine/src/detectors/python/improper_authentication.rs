@@ -72,7 +72,7 @@ const LOGIN_STATE: &[&str] = &["authenticated", "loggedin", "logged", "authorize
 
 fn check(statement: Node<'_>, checker: &mut Checker<'_>) {
     let text = checker.text;
-    let Some(condition) = statement.child_by_field_name("condition") else {
+    let Some(condition) = statement.py_field("condition") else {
         return;
     };
     let mut stack = vec![condition];
@@ -124,25 +124,22 @@ fn emit(checker: &mut Checker<'_>, node: Node<'_>, (kind, key): &(&str, String))
 /// privilege name: the kind of value and the name.
 fn client_value(node: Node<'_>, text: &str) -> Option<(&'static str, String)> {
     let (container, key) = match node.kind() {
-        "subscript" => (
-            node.child_by_field_name("value")?,
-            node.child_by_field_name("subscript")?,
-        ),
+        "subscript" => (node.py_field("value")?, node.py_field("subscript")?),
         "call" => {
-            let function = node.child_by_field_name("function")?;
-            let method = function.child_by_field_name("attribute")?;
+            let function = node.py_field("function")?;
+            let method = function.py_field("attribute")?;
             if node_text(method, text) != "get" {
                 return None;
             }
             (
-                function.child_by_field_name("object")?,
+                function.py_field("object")?,
                 *positional_arguments(crate::lang::Grammar::Python, node).first()?,
             )
         }
         _ => return None,
     };
-    let attribute = container.child_by_field_name("attribute")?;
-    let owner = container.child_by_field_name("object")?;
+    let attribute = container.py_field("attribute")?;
+    let owner = container.py_field("object")?;
     let owner_text = node_text(owner, text);
     let owner_last = owner_text.rsplit('.').next().unwrap_or(owner_text);
     if !matches!(owner_last, "request" | "req") {

@@ -201,7 +201,7 @@ fn is_cert_none(value: Node<'_>, checker: &Checker<'_>) -> bool {
 fn cert_required_edit(value: Node<'_>, checker: &Checker<'_>) -> Option<Edit> {
     match value.kind() {
         "attribute" => {
-            let name = value.child_by_field_name("attribute")?;
+            let name = value.py_field("attribute")?;
             Some(Edit::replace(name.byte_range(), "CERT_REQUIRED"))
         }
         "string" => crate::fix::replace_string_value(value, checker.text, "CERT_REQUIRED"),
@@ -211,19 +211,15 @@ fn cert_required_edit(value: Node<'_>, checker: &Checker<'_>) -> Option<Edit> {
 
 fn check_assignment(assignment: Node<'_>, checker: &mut Checker<'_>) {
     let text = checker.text;
-    let (Some(left), Some(right)) = (
-        assignment.child_by_field_name("left"),
-        assignment.child_by_field_name("right"),
-    ) else {
+    let (Some(left), Some(right)) = (assignment.py_field("left"), assignment.py_field("right"))
+    else {
         return;
     };
     if left.kind() != "attribute" {
         return;
     }
-    let (Some(object), Some(attribute)) = (
-        left.child_by_field_name("object"),
-        left.child_by_field_name("attribute"),
-    ) else {
+    let (Some(object), Some(attribute)) = (left.py_field("object"), left.py_field("attribute"))
+    else {
         return;
     };
     // A context class's own defaults (`self.check_hostname = False` in a
@@ -280,7 +276,7 @@ fn conditional(statement: Node<'_>, text: &str) -> bool {
         match node.kind() {
             "if_statement"
                 if node
-                    .child_by_field_name("condition")
+                    .py_field("condition")
                     .is_some_and(|c| node_text(c, text).contains("__name__")) =>
             {
                 up = node.parent()

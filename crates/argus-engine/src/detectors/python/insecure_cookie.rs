@@ -94,15 +94,14 @@ fn flag<'t>(call: Node<'t>, name: &str, position: usize, text: &str) -> Flag<'t>
 fn check_set_cookie(call: Node<'_>, checker: &mut Checker<'_>) {
     let text = checker.text;
     let Some(function) = call
-        .child_by_field_name("function")
+        .py_field("function")
         .filter(|f| f.kind() == "attribute")
     else {
         return;
     };
-    let (Some(receiver), Some(method)) = (
-        function.child_by_field_name("object"),
-        function.child_by_field_name("attribute"),
-    ) else {
+    let (Some(receiver), Some(method)) =
+        (function.py_field("object"), function.py_field("attribute"))
+    else {
         return;
     };
     if node_text(method, text) != "set_cookie" {

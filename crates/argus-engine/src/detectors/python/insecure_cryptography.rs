@@ -308,7 +308,7 @@ fn builds_a_mode(call: Node<'_>, text: &str) -> bool {
     let mut scope = call.parent();
     while let Some(node) = scope {
         if node.kind() == "function_definition"
-            && let Some(name) = node.child_by_field_name("name")
+            && let Some(name) = node.py_field("name")
         {
             return crate::detectors::context::words(node_text(name, text))
                 .iter()
@@ -402,13 +402,8 @@ fn constant_bytes(node: Node<'_>, text: &str) -> bool {
         "concatenated_string" => true,
         "parenthesized_expression" => node.named_child(0).is_some_and(|n| constant_bytes(n, text)),
         "binary_operator" => {
-            let operator = node
-                .child_by_field_name("operator")
-                .map(|o| node_text(o, text));
-            let (Some(left), Some(right)) = (
-                node.child_by_field_name("left"),
-                node.child_by_field_name("right"),
-            ) else {
+            let operator = node.py_field("operator").map(|o| node_text(o, text));
+            let (Some(left), Some(right)) = (node.py_field("left"), node.py_field("right")) else {
                 return false;
             };
             match operator {
@@ -421,17 +416,17 @@ fn constant_bytes(node: Node<'_>, text: &str) -> bool {
             }
         }
         "call" => {
-            let Some(function) = node.child_by_field_name("function") else {
+            let Some(function) = node.py_field("function") else {
                 return false;
             };
             // `"0000000000000000".encode()`
             if function.kind() == "attribute"
                 && function
-                    .child_by_field_name("attribute")
+                    .py_field("attribute")
                     .is_some_and(|a| node_text(a, text) == "encode")
             {
                 return function
-                    .child_by_field_name("object")
+                    .py_field("object")
                     .is_some_and(|o| o.kind() == "string" && string_literal(o, text).is_some());
             }
             let function = Some(node_text(function, text));

@@ -236,10 +236,10 @@ fn target_name(target: Node<'_>, text: &str) -> Option<String> {
     match target.kind() {
         "identifier" => Some(node_text(target, text).to_string()),
         "attribute" => target
-            .child_by_field_name("attribute")
+            .py_field("attribute")
             .map(|a| node_text(a, text).to_string()),
         "subscript" => {
-            let key = target.child_by_field_name("subscript")?;
+            let key = target.py_field("subscript")?;
             string_literal(key, text).or_else(|| target_name(key, text))
         }
         "string" => string_literal(target, text),
@@ -250,17 +250,17 @@ fn target_name(target: Node<'_>, text: &str) -> Option<String> {
 /// The simple name of what a call invokes and, for `x.append(...)`, the
 /// receiver.
 fn consumer<'t>(call: Node<'t>, text: &str) -> (Option<String>, Option<Node<'t>>) {
-    let Some(function) = call.child_by_field_name("function") else {
+    let Some(function) = call.py_field("function") else {
         return (None, None);
     };
     match function.kind() {
         "identifier" => (Some(node_text(function, text).to_string()), None),
         "attribute" => {
             let method = function
-                .child_by_field_name("attribute")
+                .py_field("attribute")
                 .map(|a| node_text(a, text).to_string());
             let receiver = function
-                .child_by_field_name("object")
+                .py_field("object")
                 .filter(|_| method.as_deref().is_some_and(|m| COLLECTING.contains(&m)));
             (method, receiver)
         }
@@ -276,7 +276,7 @@ fn carrier<'t>(call: Node<'t>, text: &str, names: &mut Vec<String>) -> Node<'t> 
     while let Some(parent) = current.parent() {
         match parent.kind() {
             "generator_expression" | "list_comprehension" | "set_comprehension"
-                if parent.child_by_field_name("body") == Some(current) =>
+                if parent.py_field("body") == Some(current) =>
             {
                 current = parent
             }
@@ -291,21 +291,19 @@ fn carrier<'t>(call: Node<'t>, text: &str, names: &mut Vec<String>) -> Node<'t> 
                 }
                 current = outer;
             }
-            "call" if parent.child_by_field_name("arguments") == Some(current) => {
+            "call" if parent.py_field("arguments") == Some(current) => {
                 names.extend(consumer(parent, text).0);
                 current = parent;
             }
-            "attribute" if parent.child_by_field_name("object") == Some(current) => {
-                current = parent
-            }
-            "call" if parent.child_by_field_name("function") == Some(current) => current = parent,
+            "attribute" if parent.py_field("object") == Some(current) => current = parent,
+            "call" if parent.py_field("function") == Some(current) => current = parent,
             "binary_operator"
             | "unary_operator"
             | "parenthesized_expression"
             | "interpolation"
             | "conditional_expression" => current = parent,
             "string" if current.kind() == "interpolation" => current = parent,
-            "subscript" if parent.child_by_field_name("value") == Some(current) => current = parent,
+            "subscript" if parent.py_field("value") == Some(current) => current = parent,
             _ => break,
         }
     }
@@ -314,7 +312,7 @@ fn carrier<'t>(call: Node<'t>, text: &str, names: &mut Vec<String>) -> Node<'t> 
 
 /// Whether `function` returns the variable `name` (`token = ...; return token`).
 fn returns_variable(function: Node<'_>, name: &str, text: &str) -> bool {
-    let mut stack = vec![function.child_by_field_name("body")];
+    let mut stack = vec![function.py_field("body")];
     while let Some(Some(node)) = stack.pop() {
         if node.kind() == "function_definition" || node.kind() == "class_definition" {
             continue;
@@ -362,7 +360,7 @@ fn context(call: Node<'_>, target: &str, checker: &Checker<'_>) -> Context {
     let function = enclosing_function(call);
     // A function whose name says what the randomness is for
     // (`_make_boundary`, `retry_with_jitter`) decides first.
-    if let Some(name) = function.and_then(|f| f.child_by_field_name("name"))
+    if let Some(name) = function.and_then(|f| f.py_field("name"))
         && judge(node_text(name, text)) == Some(Context::NotSecurity)
     {
         return Context::NotSecurity;
@@ -372,7 +370,7 @@ fn context(call: Node<'_>, target: &str, checker: &Checker<'_>) -> Context {
             || stored_in
                 .as_deref()
                 .is_some_and(|v| returns_variable(function, v, text));
-        if returns_it && let Some(name) = function.child_by_field_name("name") {
+        if returns_it && let Some(name) = function.py_field("name") {
             names.push(node_text(name, text).to_string());
         }
     }
@@ -457,7 +455,7 @@ fn check(call: Node<'_>, checker: &mut Checker<'_>) {
         root = parent;
     }
     if let (Some(function), Some(new_callee), Some(import)) = (
-        call.child_by_field_name("function"),
+        call.py_field("function"),
         replacement(target, call, checker),
         add_import(root, text, "secrets"),
     ) {

@@ -127,15 +127,15 @@ fn check(call: Node<'_>, checker: &mut Checker<'_>) {
 /// `os.close(fd)`: the file is created at once, private to the user, and
 /// the name still names it. mkstemp takes mktemp's arguments.
 fn mkstemp_fix(call: Node<'_>, text: &str) -> Option<Fix> {
-    let function = call.child_by_field_name("function")?;
+    let function = call.py_field("function")?;
     let attribute = function
-        .child_by_field_name("attribute")
+        .py_field("attribute")
         .filter(|_| function.kind() == "attribute")?;
     let assignment = call.parent().filter(|p| p.kind() == "assignment")?;
     let target = assignment
-        .child_by_field_name("left")
+        .py_field("left")
         .filter(|l| l.kind() == "identifier")?;
-    if assignment.child_by_field_name("right")?.id() != call.id() {
+    if assignment.py_field("right")?.id() != call.id() {
         return None;
     }
     let statement = assignment

@@ -58,8 +58,8 @@ const MUTATORS: &[&str] = &[
 fn check(loop_statement: Node<'_>, checker: &mut Checker<'_>) {
     let text = checker.text;
     let (Some(iterated), Some(body)) = (
-        loop_statement.child_by_field_name("right"),
-        loop_statement.child_by_field_name("body"),
+        loop_statement.py_field("right"),
+        loop_statement.py_field("body"),
     ) else {
         return;
     };
@@ -98,11 +98,11 @@ fn mutations<'t>(node: Node<'t>, name: &str, text: &str, found: &mut Vec<(Node<'
         "function_definition" | "class_definition" | "lambda" => return,
         "call" => {
             if let Some(function) = node
-                .child_by_field_name("function")
+                .py_field("function")
                 .filter(|f| f.kind() == "attribute")
             {
-                let object = function.child_by_field_name("object");
-                let method = function.child_by_field_name("attribute");
+                let object = function.py_field("object");
+                let method = function.py_field("attribute");
                 if let (Some(object), Some(method)) = (object, method) {
                     let method_name = node_text(method, text);
                     if node_text(object, text) == name && MUTATORS.contains(&method_name) {
@@ -121,7 +121,7 @@ fn mutations<'t>(node: Node<'t>, name: &str, text: &str, found: &mut Vec<(Node<'
                 };
                 if targets.iter().any(|t| {
                     t.kind() == "subscript"
-                        && t.child_by_field_name("value")
+                        && t.py_field("value")
                             .is_some_and(|v| node_text(v, text) == name)
                 }) {
                     found.push((node, format!("del {name}[...]")));

@@ -56,10 +56,7 @@ fn check(call: Node<'_>, checker: &mut Checker<'_>) {
     {
         let mut cursor = options.walk();
         for pair in options.named_children(&mut cursor) {
-            let (Some(key), Some(value)) = (
-                pair.child_by_field_name("key"),
-                pair.child_by_field_name("value"),
-            ) else {
+            let (Some(key), Some(value)) = (pair.py_field("key"), pair.py_field("value")) else {
                 continue;
             };
             if string_literal(key, text).as_deref() == Some("verify_signature")

@@ -97,9 +97,7 @@ fn check(call: Node<'_>, checker: &mut Checker<'_>) {
     {
         return;
     }
-    let handler = function
-        .child_by_field_name("name")
-        .map_or("", |n| checker.text_of(n));
+    let handler = function.py_field("name").map_or("", |n| checker.text_of(n));
     let violation = Violation::new(
         "client-in-handler",
         format!(
@@ -118,7 +116,7 @@ fn is_lambda_handler(function: Node<'_>, text: &str) -> bool {
     if parent.is_none_or(|p| p.kind() != "module") {
         return false;
     }
-    let Some(parameters) = function.child_by_field_name("parameters") else {
+    let Some(parameters) = function.py_field("parameters") else {
         return false;
     };
     let mut cursor = parameters.walk();
@@ -126,7 +124,7 @@ fn is_lambda_handler(function: Node<'_>, text: &str) -> bool {
         .named_children(&mut cursor)
         .map(|p| {
             let name = p
-                .child_by_field_name("name")
+                .py_field("name")
                 .or_else(|| {
                     (p.kind() == "typed_parameter")
                         .then(|| p.named_child(0))

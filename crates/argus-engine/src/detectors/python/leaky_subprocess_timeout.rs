@@ -56,7 +56,7 @@ detector! {
 
 fn check(statement: Node<'_>, checker: &mut Checker<'_>) {
     let text = checker.text;
-    let Some(body) = statement.child_by_field_name("body") else {
+    let Some(body) = statement.py_field("body") else {
         return;
     };
     let mut calls = Vec::new();
@@ -101,14 +101,14 @@ fn communicate_calls<'t>(node: Node<'t>, text: &'t str, out: &mut Vec<(Node<'t>,
     }
     if node.kind() == "call"
         && let Some(function) = node
-            .child_by_field_name("function")
+            .py_field("function")
             .filter(|f| f.kind() == "attribute")
         && function
-            .child_by_field_name("attribute")
+            .py_field("attribute")
             .is_some_and(|m| node_text(m, text) == "communicate")
         && argument(node, 1, "timeout", text).is_some()
         && let Some(object) = function
-            .child_by_field_name("object")
+            .py_field("object")
             .filter(|o| matches!(o.kind(), "identifier" | "attribute"))
     {
         out.push((node, node_text(object, text)));
@@ -171,12 +171,10 @@ fn kills(scope: Node<'_>, process: &str, text: &str) -> bool {
 
 fn called_names<'t>(node: Node<'t>, text: &'t str, out: &mut Vec<&'t str>) {
     if node.kind() == "call"
-        && let Some(function) = node.child_by_field_name("function")
+        && let Some(function) = node.py_field("function")
     {
         let name = if function.kind() == "attribute" {
-            function
-                .child_by_field_name("attribute")
-                .unwrap_or(function)
+            function.py_field("attribute").unwrap_or(function)
         } else {
             function
         };

@@ -51,10 +51,10 @@ const LOG: &str = "a log message written by {callee}";
 /// The receiver is a logger (`logger`, `log`, `self._log`, `LOGGER`,
 /// `logging.getLogger(...)`), and `%r` does not quote the values.
 fn is_logger(call: Node<'_>, text: &str, _: &SemanticModel) -> bool {
-    let Some(function) = call.child_by_field_name("function") else {
+    let Some(function) = call.py_field("function") else {
         return false;
     };
-    let Some(object) = function.child_by_field_name("object") else {
+    let Some(object) = function.py_field("object") else {
         return false;
     };
     let receiver = node_text(object, text).to_ascii_lowercase();

@@ -181,13 +181,8 @@ fn evaluate(node: Node<'_>, checker: &Checker<'_>) -> Mode {
             })
             .map_or(Mode::Unknown, Mode::Known),
         "binary_operator" => {
-            let operator = node
-                .child_by_field_name("operator")
-                .map(|o| node_text(o, text));
-            let (Some(left), Some(right)) = (
-                node.child_by_field_name("left"),
-                node.child_by_field_name("right"),
-            ) else {
+            let operator = node.py_field("operator").map(|o| node_text(o, text));
+            let (Some(left), Some(right)) = (node.py_field("left"), node.py_field("right")) else {
                 return Mode::Unknown;
             };
             if !matches!(operator, Some("|" | "+")) {

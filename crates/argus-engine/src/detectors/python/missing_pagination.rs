@@ -258,7 +258,7 @@ fn check(call: Node<'_>, checker: &mut Checker<'_>) {
     let keywords: Vec<&str> = arguments
         .named_children(&mut cursor)
         .filter(|a| a.kind() == "keyword_argument")
-        .filter_map(|a| a.child_by_field_name("name"))
+        .filter_map(|a| a.py_field("name"))
         .map(|n| checker.text_of(n))
         .collect();
     let bounded = keywords.iter().any(|k| {

@@ -69,6 +69,7 @@ pub mod zip_bomb_attack;
 use tree_sitter::Node;
 
 use crate::fix::Edit;
+use crate::lang::PythonField;
 
 /// An edit deleting a call argument together with the comma and spaces
 /// that follow it (`f(a, b)` -> `f(b)`).
@@ -102,9 +103,9 @@ pub fn module_setting<'t>(assignment: Node<'t>, text: &'t str) -> Option<(&'t st
         .parent()
         .filter(|m| m.kind() == "module")?;
     let name = assignment
-        .child_by_field_name("left")
+        .py_field("left")
         .filter(|l| l.kind() == "identifier")?;
-    let value = assignment.child_by_field_name("right")?;
+    let value = assignment.py_field("right")?;
     Some((node_text_of(name, text), value))
 }
 
@@ -126,9 +127,9 @@ pub fn module_settings<'t>(node: Node<'t>, text: &'t str) -> Vec<(&'t str, Node<
 /// The `attribute` node naming the method of `module.method(...)` when the
 /// callee is written that way (not through an imported bare name).
 pub fn method_name_node(call: Node<'_>) -> Option<Node<'_>> {
-    call.child_by_field_name("function")
+    call.py_field("function")
         .filter(|f| f.kind() == "attribute")
-        .and_then(|f| f.child_by_field_name("attribute"))
+        .and_then(|f| f.py_field("attribute"))
 }
 
 /// An edit adding `import module` to a file that does not import it yet:
@@ -148,7 +149,7 @@ pub fn add_import(root: Node<'_>, text: &str, module: &str) -> Option<Option<Edi
     let is_future = |s: &Node<'_>| {
         s.kind() == "future_import_statement"
             || (s.kind() == "import_from_statement"
-                && s.child_by_field_name("module_name")
+                && s.py_field("module_name")
                     .is_some_and(|m| node_text_of(m, text) == "__future__"))
     };
     let is_docstring = |s: &Node<'_>| {
@@ -221,7 +222,7 @@ pub fn block_statements(clause: Node<'_>) -> Option<Vec<Node<'_>>> {
 /// The parameter names of a function definition, in order (`""` for a
 /// bare `*` or `/`).
 pub fn parameter_names<'t>(function: Node<'_>, text: &'t str) -> Vec<&'t str> {
-    let Some(parameters) = function.child_by_field_name("parameters") else {
+    let Some(parameters) = function.py_field("parameters") else {
         return Vec::new();
     };
     parameters
@@ -230,7 +231,7 @@ pub fn parameter_names<'t>(function: Node<'_>, text: &'t str) -> Vec<&'t str> {
             let id = if p.kind() == "identifier" {
                 Some(p)
             } else {
-                p.child_by_field_name("name")
+                p.py_field("name")
                     .or_else(|| p.named_child(0))
                     .filter(|n| n.kind() == "identifier")
             };
@@ -289,14 +290,12 @@ pub fn fstring_parts<'t>(node: Node<'t>, text: &'t str) -> Option<(String, Vec<F
                 parts.push(FStringPart::Literal(node_text_of(child, text)))
             }
             "interpolation" => {
-                if child.child_by_field_name("type_conversion").is_some()
-                    || child.child_by_field_name("format_specifier").is_some()
+                if child.py_field("type_conversion").is_some()
+                    || child.py_field("format_specifier").is_some()
                 {
                     return None;
                 }
-                parts.push(FStringPart::Expression(
-                    child.child_by_field_name("expression")?,
-                ));
+                parts.push(FStringPart::Expression(child.py_field("expression")?));
             }
             "string_end" => {}
             _ => return None,

@@ -42,16 +42,10 @@ detector! {
 
 fn check(product: Node<'_>, checker: &mut Checker<'_>) {
     let text = checker.text;
-    if product
-        .child_by_field_name("operator")
-        .is_none_or(|o| o.kind() != "*")
-    {
+    if product.py_field("operator").is_none_or(|o| o.kind() != "*") {
         return;
     }
-    let (Some(left), Some(right)) = (
-        product.child_by_field_name("left"),
-        product.child_by_field_name("right"),
-    ) else {
+    let (Some(left), Some(right)) = (product.py_field("left"), product.py_field("right")) else {
         return;
     };
     let (list, count) = if left.kind() == "list" {
@@ -105,15 +99,11 @@ fn is_fresh_mutable(node: Node<'_>, checker: &Checker<'_>) -> bool {
         | "dictionary_comprehension"
         | "set_comprehension" => true,
         "binary_operator" => {
-            node.child_by_field_name("operator")
-                .is_some_and(|o| o.kind() == "*")
-                && [
-                    node.child_by_field_name("left"),
-                    node.child_by_field_name("right"),
-                ]
-                .into_iter()
-                .flatten()
-                .any(|operand| operand.kind() == "list")
+            node.py_field("operator").is_some_and(|o| o.kind() == "*")
+                && [node.py_field("left"), node.py_field("right")]
+                    .into_iter()
+                    .flatten()
+                    .any(|operand| operand.kind() == "list")
         }
         "call" => checker
             .semantic

@@ -58,16 +58,13 @@ fn check(call: Node<'_>, checker: &mut Checker<'_>) {
         return;
     };
     let Some(method) = call
-        .child_by_field_name("function")
+        .py_field("function")
         .filter(|f| f.kind() == "attribute")
-        .and_then(|f| f.child_by_field_name("attribute"))
+        .and_then(|f| f.py_field("attribute"))
     else {
         return;
     };
-    let Some(object) = call
-        .child_by_field_name("function")
-        .and_then(|f| f.child_by_field_name("object"))
-    else {
+    let Some(object) = call.py_field("function").and_then(|f| f.py_field("object")) else {
         return;
     };
     let utcnow = target.ends_with("utcnow");
@@ -116,7 +113,7 @@ fn check(call: Node<'_>, checker: &mut Checker<'_>) {
 fn utc_expression(object: Node<'_>, checker: &Checker<'_>) -> Option<String> {
     let text = checker.text;
     if object.kind() == "attribute" {
-        let module = object.child_by_field_name("object")?;
+        let module = object.py_field("object")?;
         if module.kind() == "identifier"
             && checker
                 .semantic

@@ -86,19 +86,13 @@ fn check(call: Node<'_>, checker: &mut Checker<'_>) {
         return;
     };
     // `name = open(path)` in a function, `name` only used through methods.
-    if parent.kind() != "assignment" || parent.child_by_field_name("type").is_some() {
+    if parent.kind() != "assignment" || parent.py_field("type").is_some() {
         return;
     }
-    let Some(target) = parent
-        .child_by_field_name("left")
-        .filter(|l| l.kind() == "identifier")
-    else {
+    let Some(target) = parent.py_field("left").filter(|l| l.kind() == "identifier") else {
         return;
     };
-    if parent
-        .child_by_field_name("right")
-        .is_none_or(|r| r.id() != call.id())
-    {
+    if parent.py_field("right").is_none_or(|r| r.id() != call.id()) {
         return;
     }
     let name = node_text(target, text);
@@ -140,21 +134,21 @@ fn use_kind<'t>(identifier: Node<'_>, text: &'t str) -> Use<'t> {
     match parent.kind() {
         "attribute"
             if parent
-                .child_by_field_name("object")
+                .py_field("object")
                 .is_some_and(|o| o.id() == identifier.id())
                 && parent.parent().is_some_and(|p| {
                     p.kind() == "call"
-                        && p.child_by_field_name("function")
+                        && p.py_field("function")
                             .is_some_and(|f| f.id() == parent.id())
                 }) =>
         {
             parent
-                .child_by_field_name("attribute")
+                .py_field("attribute")
                 .map_or(Use::Other, |m| Use::Method(node_text(m, text)))
         }
         "for_statement"
             if parent
-                .child_by_field_name("right")
+                .py_field("right")
                 .is_some_and(|r| r.id() == identifier.id()) =>
         {
             Use::Iterated

@@ -178,7 +178,7 @@ fn check(call: Node<'_>, checker: &mut Checker<'_>) {
                 let pinned = named.iter().any(|pair| {
                     pair.kind() != "pair"
                         || pair
-                            .child_by_field_name("key")
+                            .py_field("key")
                             .and_then(|k| string_literal(k, text))
                             .is_none_or(|k| k == "ExpectedBucketOwner")
                 });

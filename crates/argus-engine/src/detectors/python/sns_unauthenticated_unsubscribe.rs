@@ -121,16 +121,16 @@ fn is_sns(object: Node<'_>, call: Node<'_>, checker: &Checker<'_>) -> bool {
     };
     if let Some(topic) = topic {
         let Some(function) = topic
-            .child_by_field_name("function")
+            .py_field("function")
             .filter(|f| f.kind() == "attribute")
         else {
             return false;
         };
         return function
-            .child_by_field_name("attribute")
+            .py_field("attribute")
             .is_some_and(|a| checker.text_of(a) == "Topic")
             && function
-                .child_by_field_name("object")
+                .py_field("object")
                 .and_then(|o| boto3_object(o, checker))
                 .is_some_and(|r| r.kind == Kind::Resource && r.service.as_deref() == Some("sns"));
     }

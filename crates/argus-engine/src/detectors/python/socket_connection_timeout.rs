@@ -98,7 +98,7 @@ fn check_socket(call: Node<'_>, checker: &mut Checker<'_>) {
         return;
     };
     let Some(target) = assignment
-        .child_by_field_name("left")
+        .py_field("left")
         .filter(|l| l.kind() == "identifier")
     else {
         return;
@@ -148,14 +148,14 @@ fn called_method<'t>(identifier: Node<'t>, text: &'t str) -> Option<(&'t str, No
         .parent()
         .filter(|p| p.kind() == "attribute")
         .filter(|p| {
-            p.child_by_field_name("object")
+            p.py_field("object")
                 .is_some_and(|o| o.id() == identifier.id())
         })?;
     let call = attribute.parent().filter(|p| {
         p.kind() == "call"
-            && p.child_by_field_name("function")
+            && p.py_field("function")
                 .is_some_and(|f| f.id() == attribute.id())
     })?;
-    let method = attribute.child_by_field_name("attribute")?;
+    let method = attribute.py_field("attribute")?;
     Some((node_text(method, text), call))
 }

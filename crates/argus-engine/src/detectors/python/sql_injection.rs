@@ -147,11 +147,11 @@ static TAINT: TaintSpec = TaintSpec {
 /// `"... '%s'" % x`, when the call has no parameters yet.
 fn fix(site: &FixSite<'_>) -> Vec<Fix> {
     let text = site.text;
-    let Some(function) = site.call.child_by_field_name("function") else {
+    let Some(function) = site.call.py_field("function") else {
         return Vec::new();
     };
     let is_execute = function
-        .child_by_field_name("attribute")
+        .py_field("attribute")
         .is_some_and(|m| matches!(node_text(m, text), "execute"));
     let positional = positional_arguments(Grammar::Python, site.call);
     if !is_execute || positional.len() != 1 || positional[0] != site.argument {
@@ -217,9 +217,9 @@ fn fix(site: &FixSite<'_>) -> Vec<Fix> {
         }
         "binary_operator" if !qmark => {
             let (Some(left), Some(operator), Some(right)) = (
-                argument.child_by_field_name("left"),
-                argument.child_by_field_name("operator"),
-                argument.child_by_field_name("right"),
+                argument.py_field("left"),
+                argument.py_field("operator"),
+                argument.py_field("right"),
             ) else {
                 return Vec::new();
             };

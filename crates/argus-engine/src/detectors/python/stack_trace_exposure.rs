@@ -146,11 +146,11 @@ fn check(clause: Node<'_>, checker: &mut Checker<'_>) {
             "call" => {
                 let names = semantic.callee_names(node, text);
                 if names.iter().any(|n| RESPONSES.contains(&n.as_str()))
-                    && let Some(args) = node.child_by_field_name("arguments")
+                    && let Some(args) = node.py_field("arguments")
                     && let Some(found) = exposes(args, exception, semantic, text)
                 {
                     let callee = node
-                        .child_by_field_name("function")
+                        .py_field("function")
                         .map(|f| node_text(f, text))
                         .unwrap_or_default();
                     report(
@@ -183,7 +183,7 @@ fn report(checker: &mut Checker<'_>, node: Node<'_>, found: &str, how: &str) {
 /// developers.
 fn debug_only(node: Node<'_>, text: &str) -> bool {
     let condition = match node.kind() {
-        "if_statement" => node.child_by_field_name("condition"),
+        "if_statement" => node.py_field("condition"),
         _ => node.named_child(1),
     };
     condition.is_some_and(|c| node_text(c, text).to_ascii_lowercase().contains("debug"))
@@ -196,14 +196,14 @@ fn caught(clause: Node<'_>) -> (Option<Node<'_>>, Option<Node<'_>>) {
         .find(|c| c.kind() == "as_pattern")
     {
         let alias = pattern
-            .child_by_field_name("alias")
+            .py_field("alias")
             .map(|a| a.named_child(0).unwrap_or(a));
         return (pattern.named_child(0), alias);
     }
     let value = clause
-        .child_by_field_name("value")
+        .py_field("value")
         .or_else(|| clause.named_child(0).filter(|c| c.kind() != "block"));
-    (value, clause.child_by_field_name("alias"))
+    (value, clause.py_field("alias"))
 }
 
 /// `Exception`, `BaseException`, or a tuple holding one.
@@ -263,27 +263,27 @@ fn renders(name: Node<'_>, text: &str) -> bool {
         "interpolation" => true,
         "binary_operator" => {
             parent
-                .child_by_field_name("right")
+                .py_field("right")
                 .is_some_and(|r| r.id() == name.id())
                 && parent
-                    .child_by_field_name("operator")
+                    .py_field("operator")
                     .is_some_and(|o| node_text(o, text) == "%")
         }
         "attribute" => {
             parent
-                .child_by_field_name("object")
+                .py_field("object")
                 .is_some_and(|o| o.id() == name.id())
                 && parent
-                    .child_by_field_name("attribute")
+                    .py_field("attribute")
                     .is_some_and(|a| matches!(node_text(a, text), "args" | "message" | "strerror"))
         }
         "argument_list" => parent
             .parent()
-            .and_then(|call| call.child_by_field_name("function"))
+            .and_then(|call| call.py_field("function"))
             .is_some_and(|f| match f.kind() {
                 "identifier" => matches!(node_text(f, text), "str" | "repr" | "format"),
                 "attribute" => f
-                    .child_by_field_name("attribute")
+                    .py_field("attribute")
                     .is_some_and(|a| node_text(a, text) == "format"),
                 _ => false,
             }),
@@ -291,7 +291,7 @@ fn renders(name: Node<'_>, text: &str) -> bool {
             .parent()
             .filter(|p| p.kind() == "binary_operator")
             .is_some_and(|p| {
-                p.child_by_field_name("operator")
+                p.py_field("operator")
                     .is_some_and(|o| node_text(o, text) == "%")
             }),
         _ => false,
@@ -362,9 +362,7 @@ fn is_view(function: Node<'_>, text: &str) -> bool {
         })
         .and_then(|b| b.parent())
         .is_some_and(|c| c.kind() == "class_definition");
-    let name = function
-        .child_by_field_name("name")
-        .map_or("", |n| node_text(n, text));
+    let name = function.py_field("name").map_or("", |n| node_text(n, text));
     match names.as_slice() {
         ["self", second, ..] if in_class => {
             *second == "request"

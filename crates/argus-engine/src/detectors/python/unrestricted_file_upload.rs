@@ -62,19 +62,19 @@ const SAVE: &str = "the path where {callee} stores an uploaded file";
 /// `request.files.get("f")`, `request.FILES["f"]`.
 fn upload_expression(node: Node<'_>, text: &str) -> bool {
     let base = match node.kind() {
-        "subscript" => node.child_by_field_name("value"),
+        "subscript" => node.py_field("value"),
         "call" => node
-            .child_by_field_name("function")
+            .py_field("function")
             .filter(|f| f.kind() == "attribute")
             .filter(|f| {
-                f.child_by_field_name("attribute")
+                f.py_field("attribute")
                     .is_some_and(|a| node_text(a, text) == "get")
             })
-            .and_then(|f| f.child_by_field_name("object")),
+            .and_then(|f| f.py_field("object")),
         _ => None,
     };
     base.filter(|b| b.kind() == "attribute")
-        .and_then(|b| b.child_by_field_name("attribute"))
+        .and_then(|b| b.py_field("attribute"))
         .is_some_and(|a| matches!(node_text(a, text), "files" | "FILES"))
 }
 
@@ -87,10 +87,7 @@ fn uploads_iterable(node: Node<'_>, text: &str) -> bool {
 
 /// The receiver of `.save` is an uploaded file.
 fn saves_upload(call: Node<'_>, text: &str, _: &SemanticModel) -> bool {
-    let Some(receiver) = call
-        .child_by_field_name("function")
-        .and_then(|f| f.child_by_field_name("object"))
-    else {
+    let Some(receiver) = call.py_field("function").and_then(|f| f.py_field("object")) else {
         return false;
     };
     if upload_expression(receiver, text) {
@@ -111,11 +108,11 @@ fn saves_upload(call: Node<'_>, text: &str, _: &SemanticModel) -> bool {
         return false;
     };
     // A parameter annotated as an upload.
-    if let Some(parameters) = function.child_by_field_name("parameters") {
+    if let Some(parameters) = function.py_field("parameters") {
         let mut cursor = parameters.walk();
         let annotated = parameters.named_children(&mut cursor).any(|p| {
             p.named_child(0).is_some_and(|n| node_text(n, text) == name)
-                && p.child_by_field_name("type").is_some_and(|t| {
+                && p.py_field("type").is_some_and(|t| {
                     let written = node_text(t, text);
                     written.ends_with("FileStorage") || written.ends_with("UploadedFile")
                 })
@@ -127,11 +124,9 @@ fn saves_upload(call: Node<'_>, text: &str, _: &SemanticModel) -> bool {
     let mut stack = vec![function];
     while let Some(node) = stack.pop() {
         let binds = |test: fn(Node<'_>, &str) -> bool| {
-            node.child_by_field_name("left")
+            node.py_field("left")
                 .is_some_and(|l| node_text(l, text) == name)
-                && node
-                    .child_by_field_name("right")
-                    .is_some_and(|r| test(r, text))
+                && node.py_field("right").is_some_and(|r| test(r, text))
         };
         let found = match node.kind() {
             "assignment" => binds(upload_expression),
@@ -153,8 +148,8 @@ fn saves_upload(call: Node<'_>, text: &str, _: &SemanticModel) -> bool {
 /// `default_storage.save(...)`, `FileSystemStorage(...).save(...)`,
 /// `self.storage.save(...)`, `self.storage_engine.save(...)`.
 fn storage_save(call: Node<'_>, text: &str, _: &SemanticModel) -> bool {
-    call.child_by_field_name("function")
-        .and_then(|f| f.child_by_field_name("object"))
+    call.py_field("function")
+        .and_then(|f| f.py_field("object"))
         .is_some_and(|o| {
             let written = node_text(o, text);
             let last = written.rsplit('.').next().unwrap_or(written);

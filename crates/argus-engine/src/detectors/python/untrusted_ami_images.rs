@@ -81,10 +81,10 @@ fn check(call: Node<'_>, checker: &mut Checker<'_>) {
         "filter" => {
             let on_ec2_images = object.kind() == "attribute"
                 && object
-                    .child_by_field_name("attribute")
+                    .py_field("attribute")
                     .is_some_and(|a| checker.text_of(a) == "images")
                 && object
-                    .child_by_field_name("object")
+                    .py_field("object")
                     .and_then(|o| boto3_object(o, checker))
                     .is_some_and(|r| {
                         r.kind == Kind::Resource && r.service.as_deref() == Some("ec2")
@@ -140,10 +140,10 @@ fn filter_name(filter: Node<'_>, text: &str) -> Option<String> {
         if pair.kind() != "pair" {
             return None;
         }
-        let key = pair.child_by_field_name("key")?;
+        let key = pair.py_field("key")?;
         if string_literal(key, text)? != "Name" {
             return None;
         }
-        string_literal(pair.child_by_field_name("value")?, text)
+        string_literal(pair.py_field("value")?, text)
     })
 }

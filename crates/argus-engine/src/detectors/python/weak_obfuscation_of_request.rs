@@ -99,11 +99,11 @@ const CREDENTIAL_FIELDS: &[&str] = &[
 
 fn check(call: Node<'_>, checker: &mut Checker<'_>) {
     let text = checker.text;
-    let Some(function) = call.child_by_field_name("function") else {
+    let Some(function) = call.py_field("function") else {
         return;
     };
     let name = match function.kind() {
-        "attribute" => function.child_by_field_name("attribute"),
+        "attribute" => function.py_field("attribute"),
         "identifier" => Some(function),
         _ => None,
     }
@@ -179,7 +179,7 @@ fn plain_http_request(
     let positional = positional_arguments(checker.grammar, call);
     // `conn.request("GET", "/path", ...)` on an `HTTPConnection`.
     if name == "request"
-        && let Some(object) = function.child_by_field_name("object")
+        && let Some(object) = function.py_field("object")
         && let Some(origin) = resolve(object, checker, 0).filter(|o| o.kind() == "call")
         && checker
             .semantic
@@ -236,7 +236,7 @@ fn leading_literal(node: Node<'_>, checker: &Checker<'_>, depth: usize) -> Optio
             }
         }),
         "concatenated_string" => leading_literal(node.named_child(0)?, checker, depth),
-        "binary_operator" => leading_literal(node.child_by_field_name("left")?, checker, depth),
+        "binary_operator" => leading_literal(node.py_field("left")?, checker, depth),
         "parenthesized_expression" => leading_literal(node.named_child(0)?, checker, depth),
         "identifier" => leading_literal(resolve(node, checker, depth)?, checker, depth + 1),
         _ => None,
@@ -273,10 +273,10 @@ fn resolve<'t>(node: Node<'t>, checker: &Checker<'_>, depth: usize) -> Option<No
         }
         if current.kind() == "assignment"
             && current
-                .child_by_field_name("left")
+                .py_field("left")
                 .is_some_and(|l| l.kind() == "identifier" && node_text(l, text) == name)
             && current.end_byte() <= node.start_byte()
-            && let Some(right) = current.child_by_field_name("right")
+            && let Some(right) = current.py_field("right")
             && last.is_none_or(|l| right.start_byte() > l.start_byte())
         {
             last = Some(right);
@@ -298,8 +298,8 @@ fn dictionary_entries<'t>(dict: Node<'t>, text: &str) -> Vec<(String, Node<'t>)>
     dict.named_children(&mut cursor)
         .filter(|p| p.kind() == "pair")
         .filter_map(|pair| {
-            let key = string_literal(pair.child_by_field_name("key")?, text)?;
-            Some((key, pair.child_by_field_name("value")?))
+            let key = string_literal(pair.py_field("key")?, text)?;
+            Some((key, pair.py_field("value")?))
         })
         .collect()
 }
@@ -323,7 +323,7 @@ fn contains_base64(node: Node<'_>, checker: &Checker<'_>, depth: usize) -> bool 
             }
             "identifier" => {
                 let is_name = current.parent().is_none_or(|p| {
-                    p.kind() != "attribute" || p.child_by_field_name("object") == Some(current)
+                    p.kind() != "attribute" || p.py_field("object") == Some(current)
                 });
                 if is_name
                     && let Some(value) = resolve(current, checker, depth)

@@ -56,7 +56,7 @@ static TAINT: TaintSpec = TaintSpec {
 
 /// `XPathEvaluator(...).evaluate(expr)` / `XPathDocumentEvaluator`.
 fn xpath_evaluator(call: Node<'_>, text: &str, _: &crate::semantic::SemanticModel) -> bool {
-    call.child_by_field_name("function")
-        .and_then(|f| f.child_by_field_name("object"))
+    call.py_field("function")
+        .and_then(|f| f.py_field("object"))
         .is_some_and(|o| node_text(o, text).to_ascii_lowercase().contains("xpath"))
 }
