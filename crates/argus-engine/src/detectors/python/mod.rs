@@ -35,6 +35,7 @@ pub mod insecure_temp_file;
 pub mod iterating_sequence_modification;
 pub mod jwt_verification_disabled;
 pub mod lambda_client_reuse;
+pub mod lambda_override_reserved;
 pub mod ldap_authentication;
 pub mod ldap_injection;
 pub mod leaky_subprocess_timeout;
@@ -48,16 +49,23 @@ pub mod nosql_injection;
 pub mod open_redirect;
 pub mod os_command_injection;
 pub mod path_traversal;
+pub mod pytorch_avoid_softmax_with_nllloss_rule;
+pub mod pytorch_miss_call_to_zero_grad;
+pub mod pytorch_redundant_softmax;
+pub mod pytorch_sigmoid_before_bceloss;
 pub mod regular_expression_dos;
 pub mod resource_leak;
 pub mod s3_verify_bucket_owner;
 pub mod server_side_request_forgery;
+pub mod sns_set_return_subscription_arn;
 pub mod sns_unauthenticated_unsubscribe;
 pub mod socket_connection_timeout;
 pub mod sql_injection;
 pub mod stack_trace_exposure;
+pub mod string_concatenation;
 pub mod swallow_exceptions;
 pub mod template_injection;
+pub mod tensorflow_redundant_softmax;
 pub mod unrestricted_file_upload;
 pub mod untrusted_ami_images;
 pub mod untrusted_deserialization;
@@ -185,6 +193,19 @@ pub fn enclosing_scope(node: Node<'_>) -> Node<'_> {
         }
     }
     scope
+}
+
+/// Every identifier node spelling `name` under `node` (nested functions
+/// included: a closure using the name counts as a use).
+pub fn identifiers<'t>(node: Node<'t>, name: &str, text: &str, out: &mut Vec<Node<'t>>) {
+    if node.kind() == "identifier" && node_text_of(node, text) == name {
+        out.push(node);
+        return;
+    }
+    let mut cursor = node.walk();
+    for child in node.named_children(&mut cursor) {
+        identifiers(child, name, text, out);
+    }
 }
 
 fn node_text_of<'t>(node: Node<'_>, text: &'t str) -> &'t str {

@@ -1,5 +1,5 @@
 use super::super::prelude::*;
-use super::enclosing_function;
+use super::{enclosing_function, identifiers};
 
 detector! {
     /// ## What it does
@@ -165,19 +165,6 @@ fn use_kind<'t>(identifier: Node<'_>, text: &'t str) -> Use<'t> {
             Use::Iterated
         }
         _ => Use::Other,
-    }
-}
-
-/// Every identifier node spelling `name` under `node` (nested functions
-/// included: a closure using the name counts as a use that escapes).
-fn identifiers<'t>(node: Node<'t>, name: &str, text: &str, out: &mut Vec<Node<'t>>) {
-    if node.kind() == "identifier" && node_text(node, text) == name {
-        out.push(node);
-        return;
-    }
-    let mut cursor = node.walk();
-    for child in node.named_children(&mut cursor) {
-        identifiers(child, name, text, out);
     }
 }
 

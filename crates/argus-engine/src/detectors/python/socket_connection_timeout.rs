@@ -1,5 +1,5 @@
 use super::super::prelude::*;
-use super::enclosing_function;
+use super::{enclosing_function, identifiers};
 
 detector! {
     /// ## What it does
@@ -163,15 +163,4 @@ fn method_call<'t>(identifier: Node<'t>, text: &'t str) -> Option<(&'t str, Node
     })?;
     let method = attribute.child_by_field_name("attribute")?;
     Some((node_text(method, text), call))
-}
-
-fn identifiers<'t>(node: Node<'t>, name: &str, text: &str, out: &mut Vec<Node<'t>>) {
-    if node.kind() == "identifier" && node_text(node, text) == name {
-        out.push(node);
-        return;
-    }
-    let mut cursor = node.walk();
-    for child in node.named_children(&mut cursor) {
-        identifiers(child, name, text, out);
-    }
 }
