@@ -1,12 +1,14 @@
 use super::super::prelude::*;
 use super::boto3::assigned_value;
-use super::identifiers;
+use super::{enclosing_scope, identifiers};
 
 detector! {
     /// ## What it does
     /// Finds strings built by repeated `+=` in a `for` loop: a local name
     /// initialised to a string literal before the loop, and only ever
-    /// extended with `+=` inside it (never read there). Loops over a literal
+    /// extended with `+=` inside it (never read there, and not extended
+    /// before or after it: a document built section by section is not a
+    /// simple join). Loops over a literal
     /// list, tuple or string or over `range(<literal>)`, whose number of
     /// iterations is small and fixed, are not reported.
     ///
@@ -105,6 +107,16 @@ fn check(node: Node<'_>, checker: &mut Checker<'_>) {
             return;
         }
     }
+    // The loop is the only place the string grows: no `+=` before or
+    // after it (a document built section by section is not a join).
+    let mut everywhere = Vec::new();
+    identifiers(enclosing_scope(node), name, text, &mut everywhere);
+    if everywhere.iter().any(|use_| {
+        is_extended(*use_, text)
+            && (use_.start_byte() < body.start_byte() || use_.end_byte() > body.end_byte())
+    }) {
+        return;
+    }
     // One finding per loop, on its first `+=`.
     if uses.first().is_none_or(|first| first.id() != target.id()) {
         return;
@@ -118,6 +130,17 @@ fn check(node: Node<'_>, checker: &mut Checker<'_>) {
             ),
         ),
     );
+}
+
+/// `name += ...` with this identifier as the target.
+fn is_extended(identifier: Node<'_>, text: &str) -> bool {
+    identifier.parent().is_some_and(|p| {
+        p.kind() == "augmented_assignment"
+            && p.child_by_field_name("left")
+                .is_some_and(|l| l.id() == identifier.id())
+            && p.child_by_field_name("operator")
+                .is_some_and(|o| node_text(o, text) == "+=")
+    })
 }
 
 fn is_str_literal(node: Node<'_>, text: &str) -> bool {
