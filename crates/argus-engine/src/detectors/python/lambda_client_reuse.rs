@@ -108,7 +108,7 @@ fn check(call: Node<'_>, checker: &mut Checker<'_>) {
 }
 
 /// A module-level function taking `(event, context)`.
-fn is_lambda_handler(function: Node<'_>, text: &str) -> bool {
+pub fn is_lambda_handler(function: Node<'_>, text: &str) -> bool {
     let mut parent = function.parent();
     if parent.is_some_and(|p| p.kind() == "decorated_definition") {
         parent = parent.and_then(|p| p.parent());
