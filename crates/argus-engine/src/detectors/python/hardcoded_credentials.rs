@@ -77,7 +77,11 @@ struct Takes {
 
 const FUNCTIONS: &[Takes] = &[
     Takes {
-        targets: &["psycopg2.connect", "psycopg.connect", "psycopg.Connection.connect"],
+        targets: &[
+            "psycopg2.connect",
+            "psycopg.connect",
+            "psycopg.Connection.connect",
+        ],
         position: None,
         names: &["password"],
         what: "database password",
@@ -163,7 +167,12 @@ const FUNCTIONS: &[Takes] = &[
         what: "AWS secret",
     },
     Takes {
-        targets: &["jwt.encode", "jwt.decode", "jose.jwt.encode", "jose.jwt.decode"],
+        targets: &[
+            "jwt.encode",
+            "jwt.decode",
+            "jose.jwt.encode",
+            "jose.jwt.decode",
+        ],
         position: Some(1),
         names: &["key"],
         what: "JWT signing key",
@@ -255,8 +264,21 @@ const REQUESTS: &[&str] = &[
 /// Flask configuration keys holding a signing secret.
 const FLASK_KEYS: &[&str] = &["SECRET_KEY", "JWT_SECRET_KEY", "WTF_CSRF_SECRET_KEY"];
 
-/// Top-level names only a Django settings module defines.
-const DJANGO_MARKERS: &[&str] = &["INSTALLED_APPS", "MIDDLEWARE", "ROOT_URLCONF", "DATABASES"];
+/// Top-level names only a Django settings module or a Flask configuration
+/// module defines.
+const SETTINGS_MARKERS: &[&str] = &[
+    "INSTALLED_APPS",
+    "MIDDLEWARE",
+    "ROOT_URLCONF",
+    "DATABASES",
+    "SQLALCHEMY_DATABASE_URI",
+    "SESSION_COOKIE_SECURE",
+    "WTF_CSRF_ENABLED",
+];
+
+/// Words with which a value declares itself not to be a secret
+/// (`"upgrade-test-not-secret"`).
+const DECLARED_NOT_SECRET: &[&str] = &["not-secret", "not_secret", "notsecret", "not a secret"];
 
 fn check(node: Node<'_>, checker: &mut Checker<'_>) {
     match node.kind() {
@@ -272,9 +294,23 @@ fn check_call(call: Node<'_>, checker: &mut Checker<'_>) {
     for takes in FUNCTIONS {
         if calls(takes.targets) {
             let callee = short_callee(call, text);
-            report_argument(call, takes.position, takes.names, takes.what, &callee, checker);
+            report_argument(
+                call,
+                takes.position,
+                takes.names,
+                takes.what,
+                &callee,
+                checker,
+            );
             return;
         }
+    }
+    // `settings.configure(SECRET_KEY="...")`.
+    if calls(&["django.conf.settings.configure"]) {
+        if let Some(value) = keyword_argument(call, "SECRET_KEY", text) {
+            report_literal(value, "Django SECRET_KEY is a hardcoded string", checker);
+        }
+        return;
     }
     if calls(REQUESTS) {
         check_auth_tuple(call, checker);
@@ -292,17 +328,28 @@ fn check_call(call: Node<'_>, checker: &mut Checker<'_>) {
             && receiver.is_some_and(|r| constructed_by(r, takes.constructors, checker))
         {
             let callee = short_callee(call, text);
-            report_argument(call, takes.position, takes.names, takes.what, &callee, checker);
+            report_argument(
+                call,
+                takes.position,
+                takes.names,
+                takes.what,
+                &callee,
+                checker,
+            );
             return;
         }
     }
-    // `app.config.update(SECRET_KEY="...")`.
-    if method == "update"
+    // `app.config.update(SECRET_KEY="...")`, `app.config.from_mapping(...)`.
+    if matches!(method, "update" | "from_mapping")
         && receiver.is_some_and(|r| is_flask_config(r, checker))
     {
         for key in FLASK_KEYS {
             if let Some(value) = keyword_argument(call, key, text) {
-                report_literal(value, &format!("Flask {key} is a hardcoded string"), checker);
+                report_literal(
+                    value,
+                    &format!("Flask {key} is a hardcoded string"),
+                    checker,
+                );
             }
         }
     }
@@ -326,7 +373,9 @@ fn report_argument(
     let value = names
         .iter()
         .find_map(|name| keyword_argument(call, name, text))
-        .or_else(|| position.and_then(|p| positional_arguments(checker.grammar, call).get(p).copied()));
+        .or_else(|| {
+            position.and_then(|p| positional_arguments(checker.grammar, call).get(p).copied())
+        });
     if let Some(value) = value {
         report_literal(
             value,
@@ -427,24 +476,56 @@ fn check_assignment(assignment: Node<'_>, checker: &mut Checker<'_>) {
                     .child_by_field_name("value")
                     .is_some_and(|v| is_flask_config(v, checker))
             {
-                report_literal(right, &format!("Flask {key} is a hardcoded string"), checker);
+                report_literal(
+                    right,
+                    &format!("Flask {key} is a hardcoded string"),
+                    checker,
+                );
             }
         }
-        // Django's `SECRET_KEY = "..."` in a settings module.
+        // `SECRET_KEY = "..."` in a Django settings or Flask configuration
+        // module, or in a Flask configuration class (`class Config:`).
         "identifier" if node_text(left, text) == "SECRET_KEY" => {
-            let Some((_, value)) = super::module_setting(assignment, text) else {
-                return;
-            };
-            let settings = super::module_settings(assignment, text);
-            if settings
-                .iter()
-                .any(|(name, _)| DJANGO_MARKERS.contains(name))
-            {
-                report_literal(value, "Django SECRET_KEY is a hardcoded string", checker);
+            if let Some((_, value)) = super::module_setting(assignment, text) {
+                let settings = super::module_settings(assignment, text);
+                if settings
+                    .iter()
+                    .any(|(name, _)| SETTINGS_MARKERS.contains(name))
+                {
+                    report_literal(
+                        value,
+                        "SECRET_KEY of a settings module is a hardcoded string",
+                        checker,
+                    );
+                }
+            } else if in_config_class(assignment, text) {
+                report_literal(
+                    right,
+                    "SECRET_KEY of a configuration class is a hardcoded string",
+                    checker,
+                );
             }
         }
         _ => {}
     }
+}
+
+/// Whether `assignment` is a statement of the body of a class named like a
+/// configuration (`Config`, `ProductionConfig`, `Settings`).
+fn in_config_class(assignment: Node<'_>, text: &str) -> bool {
+    let class = assignment
+        .parent()
+        .filter(|p| p.kind() == "expression_statement")
+        .and_then(|s| s.parent())
+        .filter(|b| b.kind() == "block")
+        .and_then(|b| b.parent())
+        .filter(|c| c.kind() == "class_definition");
+    class
+        .and_then(|c| c.child_by_field_name("name"))
+        .is_some_and(|n| {
+            let name = node_text(n, text);
+            name.ends_with("Config") || name.ends_with("Settings")
+        })
 }
 
 /// Reports `value` when it is a plain, non-empty string literal that is
@@ -453,7 +534,11 @@ fn report_literal(value: Node<'_>, message: &str, checker: &mut Checker<'_>) {
     let Some(secret) = string_literal(value, checker.text) else {
         return;
     };
-    if secret.trim().is_empty() || is_placeholder(&secret) {
+    let lower = secret.to_ascii_lowercase();
+    if secret.trim().is_empty()
+        || is_placeholder(&secret)
+        || DECLARED_NOT_SECRET.iter().any(|w| lower.contains(w))
+    {
         return;
     }
     let mut cursor = value.walk();
@@ -469,10 +554,7 @@ fn report_literal(value: Node<'_>, message: &str, checker: &mut Checker<'_>) {
     let Some(content) = content else {
         return;
     };
-    let violation = Violation::new(
-        "literal",
-        format!("{message} (\"{}\")", redact(&secret)),
-    )
-    .with_secret(content);
+    let violation = Violation::new("literal", format!("{message} (\"{}\")", redact(&secret)))
+        .with_secret(content);
     checker.report(value, violation);
 }
