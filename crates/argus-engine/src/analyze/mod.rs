@@ -324,6 +324,27 @@ impl<'a> Unit<'a> {
                 &mut secrets,
             );
         }
+        // A credential a detector found in code is shown nowhere either;
+        // when the secrets scan reports the same bytes, that finding stands
+        // for both.
+        let reported: Vec<std::ops::Range<usize>> = raw_findings
+            .iter()
+            .filter(|f| f.secret.is_some())
+            .map(|f| f.range.clone())
+            .collect();
+        // In documentation and examples they are illustrations, as the
+        // secrets scan's name-based credentials are there: redacted only.
+        let documentation = self.profile.documentation;
+        secrets.extend(
+            raw_findings
+                .iter()
+                .filter_map(|f| f.violation.secret.clone()),
+        );
+        raw_findings.retain(|f| {
+            f.violation.secret.as_ref().is_none_or(|r| {
+                !documentation && !reported.iter().any(|s| s.start < r.end && r.start < s.end)
+            })
+        });
         for raw_finding in raw_findings {
             report.findings.push(self.finish(
                 path,

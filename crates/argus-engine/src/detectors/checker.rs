@@ -4,7 +4,7 @@ use std::ops::Range;
 
 use tree_sitter::Node;
 
-use crate::fingerprint::normalized_code;
+use crate::fingerprint::{normalized_code, secret_digest};
 use crate::fix::Fix;
 use crate::lang::{Grammar, enclosing_scopes};
 use crate::semantic::SemanticModel;
@@ -16,6 +16,11 @@ pub struct Violation {
     pub rule: &'static str,
     pub message: String,
     pub fixes: Vec<Fix>,
+    /// Bytes of the analysed text holding a credential the violation is
+    /// about: redacted in every snippet like a secret the secrets scan
+    /// found, and replaced by its keyed digest in the fingerprint. A
+    /// secrets finding on the same bytes makes this violation redundant.
+    pub secret: Option<Range<usize>>,
 }
 
 impl Violation {
@@ -24,7 +29,14 @@ impl Violation {
             rule,
             message: message.into(),
             fixes: Vec::new(),
+            secret: None,
         }
+    }
+
+    /// Marks the bytes of a credential literal the violation reports.
+    pub fn with_secret(mut self, range: Range<usize>) -> Violation {
+        self.secret = Some(range);
+        self
     }
 
     pub fn with_fix(mut self, fix: Fix) -> Violation {
@@ -78,12 +90,20 @@ impl<'a> Checker<'a> {
 
     /// Reports `violation` at `node`.
     pub fn report(&mut self, node: Node<'_>, violation: Violation) {
+        let mut code = normalized_code(self.grammar, node, self.text);
+        // A credential is fingerprinted through a keyed digest, never as
+        // plain code (a plain hash of a short password can be reversed).
+        if let Some(value) = violation.secret.clone().and_then(|r| self.text.get(r))
+            && !value.is_empty()
+        {
+            code = code.replace(value, &secret_digest(value));
+        }
         self.findings.push(RawFinding {
             detector: self.current,
             range: node.byte_range(),
             violation,
             scope: enclosing_scopes(self.grammar, node, self.text),
-            code: normalized_code(self.grammar, node, self.text),
+            code,
             secret: None,
             flow: Vec::new(),
             source: None,

@@ -67,6 +67,7 @@ static SPECS: &[&DetectorSpec] = &[
     &python::insecure_cryptography::SPEC,
     &python::weak_obfuscation_of_request::SPEC,
     &python::hardcoded_ip_address::SPEC,
+    &python::hardcoded_credentials::SPEC,
     &python::zip_bomb_attack::SPEC,
     &python::improper_privilege_management::SPEC,
     &python::swallow_exceptions::SPEC,

@@ -18,6 +18,7 @@ pub mod dict_get_method;
 pub mod do_not_auto_add_or_warning_missing_hostkey_policy;
 pub mod docker_arbitrary_container_run;
 pub mod equality_vs_identity;
+pub mod hardcoded_credentials;
 pub mod hardcoded_ip_address;
 pub mod hashlib_constructor;
 pub mod header_injection;
