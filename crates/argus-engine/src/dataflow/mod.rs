@@ -136,6 +136,9 @@ pub struct TaintSpec {
     pub route_return: Option<(&'static str, &'static str)>,
     /// Safe rewrites of the sink call.
     pub fix: Option<SinkFix>,
+    /// Only line breaks make input dangerous here (logs, headers): a URL
+    /// the framework hands over percent-encoded is safe.
+    pub line_breaks_only: bool,
 }
 
 /// Builds the fixes for a sink call.
@@ -161,6 +164,7 @@ impl TaintSpec {
         sanitizes: None,
         route_return: None,
         fix: None,
+        line_breaks_only: false,
     };
 }
 

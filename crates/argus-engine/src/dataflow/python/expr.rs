@@ -7,8 +7,8 @@ use tree_sitter::Node;
 
 use super::sources::{
     ARGUMENT_PROPAGATING_METHODS, ATTRIBUTE_SOURCES, CALL_SOURCES, CONTAINER_WRITES,
-    PROPAGATING_METHODS, PROPAGATORS, REQUEST_GLOBALS, REQUEST_INPUT, REQUEST_LOCATION,
-    TORNADO_ARGUMENTS, UNIVERSAL_SANITIZERS,
+    ENCODED_LOCATION, PROPAGATING_METHODS, PROPAGATORS, REQUEST_GLOBALS, REQUEST_INPUT,
+    REQUEST_LOCATION, TORNADO_ARGUMENTS, UNIVERSAL_SANITIZERS,
 };
 use super::stmt::constant_key;
 use super::{Frame, Interpreter, entry_key, reference_path};
@@ -714,7 +714,18 @@ impl<'t> Interpreter<'_, 't> {
     /// with `/` or the server's origin, so they are built like a local
     /// path: safe where only the start matters (redirects, SSRF).
     fn request_input(&self, member: &str, range: std::ops::Range<usize>, note: String) -> Value {
-        let value = Value::source(Threat::Remote, Hop::start(range, note));
+        let mut value = Value::source(Threat::Remote, Hop::start(range, note));
+        let starlette_url = matches!(member, "url" | "base_url")
+            && self.semantic.imports_any(&["starlette", "fastapi"]);
+        if ENCODED_LOCATION.contains(&member) && !starlette_url {
+            let mask = self
+                .specs
+                .iter()
+                .enumerate()
+                .filter(|(_, active)| active.spec.line_breaks_only)
+                .fold(0u64, |mask, (slot, _)| mask | (1 << slot));
+            value = value.sanitized(mask);
+        }
         if REQUEST_LOCATION.contains(&member) {
             self.apply_prefix(value, "/request-path")
         } else {

@@ -70,6 +70,22 @@ pub const REQUEST_INPUT: &[&str] = &[
 ];
 
 /// Request members holding the request's own location (path or URL).
+/// Members of [`REQUEST_LOCATION`] the frameworks hand over
+/// percent-encoded, so without raw line breaks: Werkzeug's `url` and
+/// `base_url` (control characters stay quoted), aiohttp's `url` and
+/// `rel_url`, Tornado's `uri`, Django's `get_full_path()` and
+/// `build_absolute_uri()`. `path` is decoded everywhere, and Starlette
+/// builds `url` from the decoded path.
+pub const ENCODED_LOCATION: &[&str] = &[
+    "url",
+    "base_url",
+    "rel_url",
+    "uri",
+    "get_full_path",
+    "raw_path",
+    "build_absolute_uri",
+];
+
 pub const REQUEST_LOCATION: &[&str] = &[
     "path",
     "full_path",

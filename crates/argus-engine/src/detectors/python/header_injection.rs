@@ -296,5 +296,6 @@ static TAINT: TaintSpec = TaintSpec {
         "django.urls.reverse",
     ],
     sanitizes: Some(strips_line_breaks),
+    line_breaks_only: true,
     ..TaintSpec::DEFAULT
 };

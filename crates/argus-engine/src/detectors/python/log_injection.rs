@@ -93,5 +93,6 @@ static TAINT: TaintSpec = TaintSpec {
         "urllib.parse.quote_plus",
     ],
     sanitizes: Some(strips_line_breaks),
+    line_breaks_only: true,
     ..TaintSpec::DEFAULT
 };
