@@ -715,16 +715,9 @@ impl<'t> Interpreter<'_, 't> {
     /// path: safe where only the start matters (redirects, SSRF).
     fn request_input(&self, member: &str, range: std::ops::Range<usize>, note: String) -> Value {
         let mut value = Value::source(Threat::Remote, Hop::start(range, note));
-        let starlette_url = matches!(member, "url" | "base_url")
-            && self.semantic.imports_any(&["starlette", "fastapi"]);
+        let starlette_url = matches!(member, "url" | "base_url") && self.starlette;
         if ENCODED_LOCATION.contains(&member) && !starlette_url {
-            let mask = self
-                .specs
-                .iter()
-                .enumerate()
-                .filter(|(_, active)| active.spec.line_breaks_only)
-                .fold(0u64, |mask, (slot, _)| mask | (1 << slot));
-            value = value.sanitized(mask);
+            value = value.sanitized(self.line_break_slots);
         }
         if REQUEST_LOCATION.contains(&member) {
             self.apply_prefix(value, "/request-path")

@@ -300,6 +300,12 @@ struct Interpreter<'a, 't> {
     web: bool,
     /// ... one whose views take the request as a parameter.
     request_parameters: bool,
+    /// Slots of the specs for which only line breaks are dangerous.
+    line_break_slots: u64,
+    /// Some spec has a sink on item assignment (`.__setitem__`).
+    item_sinks: bool,
+    /// The file uses Starlette, whose request `url` is built decoded.
+    starlette: bool,
     functions: Vec<Function<'t>>,
     /// Function name (or `Class.method`) -> index.
     by_name: HashMap<String, usize>,
@@ -335,6 +341,15 @@ impl<'a, 't> Interpreter<'a, 't> {
             options,
             web,
             request_parameters: sources::takes_request_parameter(semantic),
+            line_break_slots: specs
+                .iter()
+                .enumerate()
+                .filter(|(_, active)| active.spec.line_breaks_only)
+                .fold(0, |mask, (slot, _)| mask | (1 << slot)),
+            item_sinks: specs
+                .iter()
+                .any(|s| s.spec.sinks.iter().any(|k| k.callee == ".__setitem__")),
+            starlette: semantic.imports_any(&["starlette", "fastapi"]),
             functions: Vec::new(),
             by_name: HashMap::new(),
             summaries: Vec::new(),

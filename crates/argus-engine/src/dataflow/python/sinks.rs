@@ -100,10 +100,7 @@ impl<'t> Interpreter<'_, 't> {
         value: &Value,
         frame: &mut Frame,
     ) {
-        let wanted = self
-            .specs
-            .iter()
-            .any(|s| s.spec.sinks.iter().any(|k| k.callee == ".__setitem__"));
+        let wanted = self.item_sinks;
         let (Some(base), Some(key)) = (target.py_field("value"), target.py_field("subscript"))
         else {
             return;

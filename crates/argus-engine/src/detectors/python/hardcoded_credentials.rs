@@ -316,16 +316,12 @@ fn check_call(call: Node<'_>, checker: &mut Checker<'_>) {
         check_auth_tuple(call, checker);
         return;
     }
-    let Some(method) = super::method_name_node(call) else {
+    let Some((receiver, method)) = method_call(call) else {
         return;
     };
     let method = node_text(method, text);
-    let receiver = call
-        .child_by_field_name("function")
-        .and_then(|f| f.child_by_field_name("object"));
     for takes in METHODS {
-        if takes.methods.contains(&method)
-            && receiver.is_some_and(|r| constructed_by(r, takes.constructors, checker))
+        if takes.methods.contains(&method) && constructed_by(receiver, takes.constructors, checker)
         {
             let callee = short_callee(call, text);
             report_argument(
@@ -340,9 +336,7 @@ fn check_call(call: Node<'_>, checker: &mut Checker<'_>) {
         }
     }
     // `app.config.update(SECRET_KEY="...")`, `app.config.from_mapping(...)`.
-    if matches!(method, "update" | "from_mapping")
-        && receiver.is_some_and(|r| is_flask_config(r, checker))
-    {
+    if matches!(method, "update" | "from_mapping") && is_flask_config(receiver, checker) {
         for key in FLASK_KEYS {
             if let Some(value) = keyword_argument(call, key, text) {
                 report_literal(

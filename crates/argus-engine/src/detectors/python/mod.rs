@@ -136,9 +136,7 @@ pub fn module_settings<'t>(node: Node<'t>, text: &'t str) -> Vec<(&'t str, Node<
 /// The `attribute` node naming the method of `module.method(...)` when the
 /// callee is written that way (not through an imported bare name).
 pub fn method_name_node(call: Node<'_>) -> Option<Node<'_>> {
-    call.py_field("function")
-        .filter(|f| f.kind() == "attribute")
-        .and_then(|f| f.py_field("attribute"))
+    crate::semantic::method_call(call).map(|(_, method)| method)
 }
 
 /// An edit adding `import module` to a file that does not import it yet:
