@@ -91,7 +91,14 @@ static SPECS: &[&DetectorSpec] = &[
     &python::string_concatenation::SPEC,
     &python::tensorflow_redundant_softmax::SPEC,
     &java::insecure_hashing::SPEC,
+    // JavaScript/TypeScript: cryptography and TLS.
     &javascript::insecure_hashing::SPEC,
+    // JavaScript/TypeScript: web configuration.
+    //
+    // JavaScript/TypeScript: credentials, files and logs.
+    //
+    // JavaScript/TypeScript: taint.
+    //
     &csharp::insecure_hashing::SPEC,
     &go::insecure_hashing::SPEC,
     &ruby::insecure_hashing::SPEC,

@@ -1,5 +1,6 @@
 use super::super::common::weak_hash_violation;
 use super::super::prelude::*;
+use super::is_imported;
 use crate::fix::replace_string_value;
 
 detector! {
@@ -143,21 +144,4 @@ fn check(call: Node<'_>, checker: &mut Checker<'_>) {
         ));
     }
     checker.report(call, violation);
-}
-
-/// Whether the head identifier of a callee is bound by an import/require.
-fn is_imported(function: Node<'_>, checker: &Checker<'_>) -> bool {
-    let mut head = function;
-    while head.kind() == "member_expression" {
-        match head.child_by_field_name("object") {
-            Some(object) => head = object,
-            None => return false,
-        }
-    }
-    match head.kind() {
-        "identifier" => checker.semantic.binding(checker.text_of(head)).is_some(),
-        // `require('md5')(x)`
-        "call_expression" => true,
-        _ => false,
-    }
 }

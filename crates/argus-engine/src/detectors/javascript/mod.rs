@@ -1,4 +1,207 @@
 //! JavaScript and TypeScript detectors: one implementation per concept,
 //! registered under both `javascript/` and `typescript/` ids.
+//!
+//! The helpers below read the shapes every JS detector meets: option
+//! objects (`{ httpOnly: false }`), literals, and callees bound by
+//! `require`/`import`.
 
+use tree_sitter::Node;
+
+use super::Checker;
+use crate::fix::Edit;
+use crate::semantic::{node_text, string_literal};
+
+// Cryptography and TLS.
 pub mod insecure_hashing;
+
+// Web configuration.
+
+// Credentials, files and logs.
+
+// Taint.
+
+/// The expression inside parentheses and TypeScript-only wrappers
+/// (`(x as Options)!`).
+pub fn unwrap(mut node: Node<'_>) -> Node<'_> {
+    while matches!(
+        node.kind(),
+        "parenthesized_expression"
+            | "as_expression"
+            | "satisfies_expression"
+            | "non_null_expression"
+    ) {
+        match node.named_child(0) {
+            Some(inner) => node = inner,
+            None => break,
+        }
+    }
+    node
+}
+
+/// The key of an object member as written (`httpOnly`, `"Content-Type"`).
+pub fn property_key<'t>(member: Node<'_>, text: &'t str) -> Option<&'t str> {
+    match member.kind() {
+        "pair" => {
+            let key = member.child_by_field_name("key")?;
+            let raw = node_text(key, text);
+            Some(match key.kind() {
+                "string" => raw.trim_matches(['"', '\'']),
+                _ => raw,
+            })
+        }
+        "shorthand_property_identifier" => Some(node_text(member, text)),
+        _ => None,
+    }
+}
+
+/// The value of property `key` of an object literal (the identifier itself
+/// for a shorthand `{ secure }`); the last one wins, as in JavaScript.
+pub fn object_property<'t>(object: Node<'t>, key: &str, text: &str) -> Option<Node<'t>> {
+    let object = unwrap(object);
+    if object.kind() != "object" {
+        return None;
+    }
+    let mut cursor = object.walk();
+    let members: Vec<Node<'t>> = object.named_children(&mut cursor).collect();
+    members.into_iter().rev().find_map(|member| {
+        if property_key(member, text)? != key {
+            return None;
+        }
+        match member.kind() {
+            "pair" => member.child_by_field_name("value"),
+            _ => Some(member),
+        }
+    })
+}
+
+/// Whether the object literal has a spread (`{ ...defaults }`): a missing
+/// property may come from it.
+pub fn has_spread(object: Node<'_>) -> bool {
+    let mut cursor = object.walk();
+    unwrap(object)
+        .named_children(&mut cursor)
+        .any(|m| m.kind() == "spread_element")
+}
+
+/// The boolean a literal denotes (`true`, `false`, `!0`, `!1`).
+pub fn bool_literal(node: Node<'_>, text: &str) -> Option<bool> {
+    let node = unwrap(node);
+    match node.kind() {
+        "true" => Some(true),
+        "false" => Some(false),
+        "unary_expression" if node_text(node, text).starts_with('!') => {
+            let operand = node.child_by_field_name("argument")?;
+            match node_text(operand, text) {
+                "0" => Some(true),
+                "1" => Some(false),
+                _ => None,
+            }
+        }
+        _ => None,
+    }
+}
+
+/// The integer a numeric literal denotes (`2048`, `0o777`, `0x1ff`, `1_024`).
+pub fn number_literal(node: Node<'_>, text: &str) -> Option<i64> {
+    let node = unwrap(node);
+    if node.kind() != "number" {
+        return None;
+    }
+    let raw = node_text(node, text).replace('_', "");
+    let lower = raw.to_ascii_lowercase();
+    if let Some(octal) = lower.strip_prefix("0o") {
+        i64::from_str_radix(octal, 8).ok()
+    } else if let Some(hex) = lower.strip_prefix("0x") {
+        i64::from_str_radix(hex, 16).ok()
+    } else if let Some(binary) = lower.strip_prefix("0b") {
+        i64::from_str_radix(binary, 2).ok()
+    } else if lower.len() > 1 && lower.starts_with('0') && lower.bytes().all(|b| b.is_ascii_digit())
+    {
+        // Legacy octal (`0777`).
+        i64::from_str_radix(&lower[1..], 8).ok()
+    } else {
+        lower.parse().ok()
+    }
+}
+
+/// The string a literal (or a template without substitutions) denotes.
+pub fn js_string(node: Node<'_>, text: &str) -> Option<String> {
+    string_literal(unwrap(node), text)
+}
+
+/// The arguments of a call (or `new`) expression, spreads included.
+pub fn call_args<'t>(call: Node<'t>) -> Vec<Node<'t>> {
+    let Some(args) = call.child_by_field_name("arguments") else {
+        return Vec::new();
+    };
+    if args.kind() != "arguments" {
+        // A tagged template: `sql\`...\``.
+        return vec![args];
+    }
+    let mut cursor = args.walk();
+    args.named_children(&mut cursor)
+        .filter(|a| a.kind() != "comment")
+        .collect()
+}
+
+/// The qualified names of what a call or `new` expression invokes
+/// (`child_process.exec` for `exec(...)` after `const { exec } =
+/// require("child_process")`).
+pub fn callee_names(call: Node<'_>, checker: &Checker<'_>) -> Vec<String> {
+    let function = match call.kind() {
+        "new_expression" => call.child_by_field_name("constructor"),
+        _ => call.child_by_field_name("function"),
+    };
+    function
+        .map(|f| checker.semantic.qualified_names(unwrap(f), checker.text))
+        .unwrap_or_default()
+}
+
+/// Whether the head identifier of a callee is bound by an import or
+/// `require` (a local helper named `md5` is not the package).
+pub fn is_imported(function: Node<'_>, checker: &Checker<'_>) -> bool {
+    let mut head = unwrap(function);
+    while head.kind() == "member_expression" {
+        match head.child_by_field_name("object") {
+            Some(object) => head = unwrap(object),
+            None => return false,
+        }
+    }
+    match head.kind() {
+        "identifier" => checker.semantic.binding(checker.text_of(head)).is_some(),
+        // `require('md5')(x)`
+        "call_expression" => true,
+        _ => false,
+    }
+}
+
+/// An edit giving property `key` of an object literal the value `value`:
+/// replaces the existing value, or adds `key: value` after the last member.
+pub fn set_property(object: Node<'_>, key: &str, value: &str, text: &str) -> Option<Edit> {
+    let object = unwrap(object);
+    if object.kind() != "object" {
+        return None;
+    }
+    let mut cursor = object.walk();
+    let members: Vec<Node<'_>> = object.named_children(&mut cursor).collect();
+    if let Some(member) = members
+        .iter()
+        .rev()
+        .find(|m| property_key(**m, text) == Some(key))
+    {
+        return Some(match member.kind() {
+            "pair" => Edit::replace(member.child_by_field_name("value")?.byte_range(), value),
+            _ => Edit::replace(member.byte_range(), format!("{key}: {value}")),
+        });
+    }
+    match members.iter().rev().find(|m| m.kind() != "comment") {
+        Some(last) => Some(Edit::replace(
+            last.end_byte()..last.end_byte(),
+            format!(", {key}: {value}"),
+        )),
+        None => Some(Edit::replace(
+            object.byte_range(),
+            format!("{{ {key}: {value} }}"),
+        )),
+    }
+}
