@@ -65,10 +65,18 @@ impl Unit<'_> {
         let active = registry.active(self.language, self.text, &|d| settings.wants(d));
         // Taint detectors run on every Python file whatever its words: a
         // call into another module may reach a sink there.
-        let specs: Vec<ActiveSpec> = if grammar == Grammar::Python {
-            taint_specs(Language::Python, settings)
-        } else {
-            Vec::new()
+        // JavaScript and TypeScript files are analysed alone, so their
+        // taint detectors obey the keyword prefilter like the others.
+        let specs: Vec<ActiveSpec> = match grammar {
+            Grammar::Python => taint_specs(Language::Python, settings),
+            Grammar::JavaScript | Grammar::TypeScript | Grammar::Tsx => {
+                let language = self.language.unwrap_or(Language::JavaScript);
+                taint_specs(language, settings)
+                    .into_iter()
+                    .filter(|s| active[s.detector])
+                    .collect()
+            }
+            _ => Vec::new(),
         };
         // When the prefilter leaves no detector able to fire and no
         // suppression comment exists, the walk has nothing to do.
@@ -137,14 +145,25 @@ impl Unit<'_> {
                 path,
                 project: settings.project.as_deref(),
             };
-            let found = dataflow::python::analyze(
-                tree.root_node(),
-                self.text,
-                &semantic,
-                &specs,
-                options,
-                file,
-            );
+            let found = match grammar {
+                Grammar::JavaScript | Grammar::TypeScript | Grammar::Tsx => {
+                    dataflow::javascript::analyze(
+                        tree.root_node(),
+                        self.text,
+                        &semantic,
+                        &specs,
+                        options,
+                    )
+                }
+                _ => dataflow::python::analyze(
+                    tree.root_node(),
+                    self.text,
+                    &semantic,
+                    &specs,
+                    options,
+                    file,
+                ),
+            };
             raw_findings.extend(
                 found
                     .into_iter()

@@ -13,6 +13,8 @@
 //! The engine knows nothing of reporting: it hands back [`TaintFinding`]s
 //! and the detector framework turns them into findings.
 
+mod frame;
+pub mod javascript;
 pub mod project;
 pub mod python;
 pub mod rules;

@@ -199,4 +199,14 @@ impl Value {
             ..Value::default()
         }
     }
+
+    /// The taints and the request object, without constants: what a
+    /// function's return carries.
+    pub fn data_with_request(&self) -> Value {
+        Value {
+            taints: self.taints.clone(),
+            request: self.request.clone(),
+            known: None,
+        }
+    }
 }

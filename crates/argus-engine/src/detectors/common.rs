@@ -32,3 +32,32 @@ pub fn weak_hash_violation(
         Context::NotSecurity | Context::Unknown => None,
     }
 }
+
+/// A redirect target that input cannot move off the site: a local path (`/account/...`, not `//host`) or a written-out host.
+pub fn fixed_target(prefix: &str) -> bool {
+    // Input after a `?` or `#` only reaches the query or the fragment.
+    if prefix.contains(['?', '#']) {
+        return true;
+    }
+    if let Some(rest) = prefix.strip_prefix('/') {
+        return !rest.is_empty() && !rest.starts_with(['/', '\\']);
+    }
+    prefix
+        .split_once("://")
+        .is_some_and(|(_, rest)| rest.find(['/', '?', '#']).is_some_and(|i| i > 0))
+}
+
+/// A URL whose host input cannot change: `https://host/...`, where the
+/// input can only change the path.
+pub fn fixed_host(prefix: &str) -> bool {
+    // Input after a `?` or `#` only reaches the query or the fragment.
+    if prefix.contains(['?', '#']) {
+        return true;
+    }
+    let Some((scheme, rest)) = prefix.split_once("://") else {
+        return false;
+    };
+    !scheme.is_empty()
+        && scheme.chars().all(|c| c.is_ascii_alphabetic())
+        && rest.find(['/', '?', '#']).is_some_and(|i| i > 0)
+}

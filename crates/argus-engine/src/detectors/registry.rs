@@ -98,6 +98,7 @@ static SPECS: &[&DetectorSpec] = &[
     // JavaScript/TypeScript: credentials, files and logs.
     //
     // JavaScript/TypeScript: taint.
+    &javascript::sql_injection::SPEC,
     //
     &csharp::insecure_hashing::SPEC,
     &go::insecure_hashing::SPEC,

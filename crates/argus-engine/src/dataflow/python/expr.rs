@@ -800,7 +800,7 @@ impl<'t> Interpreter<'_, 't> {
                 taint.safe |= sink.safe;
                 let mut prefix = vec![Step::Here(node.byte_range(), format!("passed to `{name}`"))];
                 prefix.extend(sink.path.iter().cloned());
-                self.reach(
+                self.report.reach(
                     frame,
                     sink.slot,
                     &taint,
@@ -874,7 +874,7 @@ impl<'a, 't> Interpreter<'a, 't> {
                 taint.safe |= safe;
                 let mut prefix = vec![Step::Here(node.byte_range(), format!("passed to `{name}`"))];
                 prefix.extend(sink.path.iter().cloned().map(Step::There));
-                self.reach(
+                self.report.reach(
                     frame,
                     slot,
                     &taint,

@@ -15,11 +15,11 @@ mod sinks;
 pub mod sources;
 mod stmt;
 
-use std::collections::{HashMap, HashSet};
-use std::ops::Range;
+use std::collections::HashMap;
 
 use tree_sitter::Node;
 
+use super::frame::{Frame, Reporter, Summary, join_states};
 use super::project::{self, ExportedSink, ExportedSummary, LocatedStep, ProjectSummaries};
 use super::value::{Hop, Origin, Taint, Value};
 use super::{ActiveSpec, Options, Step, TaintFinding, TaintRules, Threat};
@@ -58,7 +58,7 @@ pub fn analyze(
         .next()
         .unwrap_or_default();
     interpreter.run();
-    interpreter.findings
+    interpreter.report.findings
 }
 
 /// Whether a file can read input at all: findings start at a source, so
@@ -180,116 +180,6 @@ struct Param<'t> {
     request: bool,
 }
 
-/// A parameter reaching a sink inside a function.
-#[derive(Clone)]
-struct ParamSink {
-    param: u8,
-    slot: usize,
-    safe: u64,
-    /// Parameter first, sink last.
-    path: Vec<Step>,
-    sink: Range<usize>,
-    rule: &'static str,
-    what: String,
-    fixes: Vec<crate::fix::Fix>,
-}
-
-/// What a call to a function does with its arguments.
-#[derive(Clone, Default)]
-struct Summary {
-    /// Taints of the return value (parameters and sources).
-    returns: Value,
-    sinks: Vec<ParamSink>,
-}
-
-impl Summary {
-    fn signature(&self) -> Vec<(i32, u64)> {
-        let mut out: Vec<(i32, u64)> = self
-            .returns
-            .taints
-            .iter()
-            .map(|t| match t.origin {
-                Origin::Param(p) => (i32::from(p), t.safe),
-                Origin::Source(_) => (-1, t.safe),
-            })
-            .collect();
-        out.push((-2, self.returns.request.is_some() as u64));
-        out.extend(
-            self.sinks
-                .iter()
-                .map(|s| (1000 + i32::from(s.param) * 64 + s.slot as i32, s.safe)),
-        );
-        out
-    }
-}
-
-/// The state of one function being run.
-struct Frame {
-    env: HashMap<String, Value>,
-    /// Variables with constant-key entries (`d['k']`) in `env`.
-    containers: HashSet<String>,
-    reachable: bool,
-    returns: Value,
-    sinks: Vec<ParamSink>,
-    class: Option<String>,
-    route: bool,
-}
-
-impl Frame {
-    fn new(class: Option<String>, route: bool) -> Frame {
-        Frame {
-            env: HashMap::new(),
-            containers: HashSet::new(),
-            reachable: true,
-            returns: Value::default(),
-            sinks: Vec::new(),
-            class,
-            route,
-        }
-    }
-
-    /// The environment part, for joining branches.
-    fn state(&self) -> State {
-        (self.env.clone(), self.containers.clone(), self.reachable)
-    }
-
-    fn restore(&mut self, state: State) {
-        self.env = state.0;
-        self.containers = state.1;
-        self.reachable = state.2;
-    }
-}
-
-/// A frame's environment, container keys and reachability, saved at a
-/// branch.
-type State = (HashMap<String, Value>, HashSet<String>, bool);
-
-/// Joins the states reached at the end of branches; unreachable ones
-/// (after `return`, `raise`, `abort()`) do not count.
-fn join_states(states: Vec<State>) -> State {
-    let live: Vec<State> = states.into_iter().filter(|s| s.2).collect();
-    let mut iter = live.into_iter();
-    let Some(mut first) = iter.next() else {
-        return (HashMap::new(), HashSet::new(), false);
-    };
-    for other in iter {
-        for (name, value) in other.0 {
-            match first.0.get_mut(&name) {
-                Some(mine) => mine.join(&value),
-                None => {
-                    // Bound on one path only: keep its taint, drop its
-                    // constant (it may be unbound or anything else).
-                    let mut v = value;
-                    v.known = None;
-                    first.0.insert(name, v);
-                }
-            }
-        }
-        first.1.extend(other.1);
-    }
-    first
-}
-
 struct Interpreter<'a, 't> {
     root: Node<'t>,
     text: &'t str,
@@ -312,10 +202,7 @@ struct Interpreter<'a, 't> {
     summaries: Vec<Summary>,
     /// Module-level names (constants, imported sources) seen by functions.
     globals: HashMap<String, Value>,
-    /// The reporting round.
-    collecting: bool,
-    findings: Vec<TaintFinding>,
-    reported: HashSet<(usize, usize)>,
+    report: Reporter<'a, 't>,
     /// Functions being run, to stop at recursion.
     active: Vec<usize>,
     /// Summaries of the other files of the project.
@@ -354,9 +241,7 @@ impl<'a, 't> Interpreter<'a, 't> {
             by_name: HashMap::new(),
             summaries: Vec::new(),
             globals: HashMap::new(),
-            collecting: false,
-            findings: Vec::new(),
-            reported: HashSet::new(),
+            report: Reporter::new(text, specs, options),
             active: Vec::new(),
             project: None,
             module: String::new(),
@@ -368,7 +253,7 @@ impl<'a, 't> Interpreter<'a, 't> {
 
     fn run(&mut self) {
         self.settle_summaries();
-        self.collecting = true;
+        self.report.collecting = true;
         self.run_module();
         for i in 0..self.functions.len() {
             self.run_function(i);
@@ -589,87 +474,6 @@ impl<'a, 't> Interpreter<'a, 't> {
         )
     }
 
-    /// Whether a taint from this origin counts for the spec in `slot`.
-    fn counts(&self, slot: usize, threat: Threat) -> bool {
-        match threat {
-            Threat::Remote => true,
-            Threat::Local => self.options.local_threats && self.specs[slot].spec.local_sources,
-        }
-    }
-
-    /// Records that `taint` reaches the sink at `sink` for the spec in
-    /// `slot`: a finding for a source, a summary entry for a parameter.
-    #[allow(clippy::too_many_arguments)]
-    fn reach(
-        &mut self,
-        frame: &mut Frame,
-        slot: usize,
-        taint: &Taint,
-        prefix: Vec<Step>,
-        sink: Range<usize>,
-        rule: &'static str,
-        what: &str,
-        fixes: Vec<crate::fix::Fix>,
-    ) {
-        if taint.is_safe_for(slot) {
-            return;
-        }
-        let mut path: Vec<Step> = taint
-            .hop
-            .path()
-            .into_iter()
-            .map(|(range, note)| Step::Here(range, note))
-            .collect();
-        path.extend(prefix);
-        // A path ending in another file already ends at its sink.
-        let ends_here = match path.last() {
-            Some(Step::Here(range, _)) => *range != sink,
-            Some(Step::There(_)) => false,
-            None => true,
-        };
-        if ends_here {
-            path.push(Step::Here(sink.clone(), format!("reaches {what}")));
-        }
-        match taint.origin {
-            Origin::Param(param) => {
-                if frame.sinks.iter().any(|s| {
-                    s.param == param && s.slot == slot && s.sink == sink && s.safe == taint.safe
-                }) {
-                    return;
-                }
-                frame.sinks.push(ParamSink {
-                    param,
-                    slot,
-                    safe: taint.safe,
-                    path,
-                    sink,
-                    rule,
-                    what: what.to_string(),
-                    fixes,
-                });
-            }
-            Origin::Source(threat) => {
-                if !self.collecting || !self.counts(slot, threat) {
-                    return;
-                }
-                let detector = self.specs[slot].detector;
-                if !self.reported.insert((detector, sink.start)) {
-                    return;
-                }
-                let origin = taint.hop.origin();
-                let source = self.text[origin.range.clone()].to_string();
-                self.findings.push(TaintFinding {
-                    detector,
-                    range: sink,
-                    rule,
-                    message: format!("{} reaches {what} unsanitized", capitalize(&origin.note)),
-                    path,
-                    source,
-                    fixes,
-                });
-            }
-        }
-    }
 }
 
 /// The name a parameter node binds.
@@ -706,14 +510,6 @@ fn typed_converter(route: &str, param: &str) -> bool {
     ["int", "float", "uuid"]
         .iter()
         .any(|c| route.contains(&format!("<{c}:{param}>")))
-}
-
-fn capitalize(s: &str) -> String {
-    let mut chars = s.chars();
-    match chars.next() {
-        Some(c) => c.to_uppercase().chain(chars).collect(),
-        None => String::new(),
-    }
 }
 
 /// Shared by expressions and statements: the dotted path of a simple

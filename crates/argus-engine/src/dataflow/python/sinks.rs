@@ -63,7 +63,7 @@ impl<'t> Interpreter<'_, 't> {
                     continue;
                 }
                 let fixes = match spec.fix {
-                    Some(build) if self.collecting => build(&FixSite {
+                    Some(build) if self.report.collecting => build(&FixSite {
                         call,
                         argument: node,
                         text: self.text,
@@ -74,7 +74,7 @@ impl<'t> Interpreter<'_, 't> {
                 };
                 let what = self.describe(sink, call);
                 for taint in live {
-                    self.reach(
+                    self.report.reach(
                         frame,
                         slot,
                         &taint,
@@ -276,7 +276,7 @@ impl<'t> Interpreter<'_, 't> {
                 continue;
             };
             for taint in result.taints.clone() {
-                self.reach(
+                self.report.reach(
                     frame,
                     slot,
                     &taint,

@@ -19,6 +19,7 @@ pub mod insecure_hashing;
 // Credentials, files and logs.
 
 // Taint.
+pub mod sql_injection;
 
 /// The expression inside parentheses and TypeScript-only wrappers
 /// (`(x as Options)!`).
@@ -204,4 +205,40 @@ pub fn set_property(object: Node<'_>, key: &str, value: &str, text: &str) -> Opt
             format!("{{ {key}: {value} }}"),
         )),
     }
+}
+
+// --- helpers: taint ---
+
+/// The name that best describes the receiver of a method call: the last
+/// property of `this.db`, the function of `getConnection()`, the
+/// identifier of `pool`.
+pub fn receiver_name<'t>(call: Node<'_>, text: &'t str) -> Option<&'t str> {
+    let function = unwrap(call.child_by_field_name("function")?);
+    let mut object = unwrap(function.child_by_field_name("object")?);
+    loop {
+        match object.kind() {
+            "identifier" | "this" => return Some(node_text(object, text)),
+            "member_expression" => {
+                return object
+                    .child_by_field_name("property")
+                    .map(|p| node_text(p, text));
+            }
+            "call_expression" => object = unwrap(object.child_by_field_name("function")?),
+            "await_expression" => object = unwrap(object.named_child(0)?),
+            _ => return None,
+        }
+    }
+}
+
+/// Whether the receiver of a method call is named with one of `words`
+/// (lower case; whole name or one of its words).
+pub fn receiver_named(call: Node<'_>, text: &str, words: &[&str]) -> bool {
+    let Some(name) = receiver_name(call, text) else {
+        return false;
+    };
+    let lower = name.to_ascii_lowercase();
+    words.contains(&lower.as_str())
+        || super::context::words(name)
+            .iter()
+            .any(|w| words.contains(&w.as_str()))
 }

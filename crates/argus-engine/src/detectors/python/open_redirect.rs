@@ -1,3 +1,4 @@
+use super::super::common::fixed_target;
 use super::super::prelude::*;
 
 detector! {
@@ -113,16 +114,3 @@ static TAINT: TaintSpec = TaintSpec {
     ..TaintSpec::DEFAULT
 };
 
-/// A local path (`/account/...`, not `//host`) or a written-out host.
-fn fixed_target(prefix: &str) -> bool {
-    // Input after a `?` or `#` only reaches the query or the fragment.
-    if prefix.contains(['?', '#']) {
-        return true;
-    }
-    if let Some(rest) = prefix.strip_prefix('/') {
-        return !rest.is_empty() && !rest.starts_with(['/', '\\']);
-    }
-    prefix
-        .split_once("://")
-        .is_some_and(|(_, rest)| rest.find(['/', '?', '#']).is_some_and(|i| i > 0))
-}

@@ -1,3 +1,4 @@
+use super::super::common::fixed_host;
 use super::super::prelude::*;
 
 detector! {
@@ -102,16 +103,3 @@ static TAINT: TaintSpec = TaintSpec {
     ..TaintSpec::DEFAULT
 };
 
-/// `https://host/...`: the input can only change the path.
-fn fixed_host(prefix: &str) -> bool {
-    // Input after a `?` or `#` only reaches the query or the fragment.
-    if prefix.contains(['?', '#']) {
-        return true;
-    }
-    let Some((scheme, rest)) = prefix.split_once("://") else {
-        return false;
-    };
-    !scheme.is_empty()
-        && scheme.chars().all(|c| c.is_ascii_alphabetic())
-        && rest.find(['/', '?', '#']).is_some_and(|i| i > 0)
-}

@@ -1,0 +1,235 @@
+//! What the interpreters of every language share: the state of a function
+//! being run, the summaries of functions, and the reporting of tainted
+//! data reaching a sink.
+
+use std::collections::{HashMap, HashSet};
+use std::ops::Range;
+
+use super::value::{Origin, Taint, Value};
+use super::{ActiveSpec, Options, Step, TaintFinding, Threat};
+
+/// A parameter reaching a sink inside a function.
+#[derive(Clone)]
+pub(crate) struct ParamSink {
+    pub(crate) param: u8,
+    pub(crate) slot: usize,
+    pub(crate) safe: u64,
+    /// Parameter first, sink last.
+    pub(crate) path: Vec<Step>,
+    pub(crate) sink: Range<usize>,
+    pub(crate) rule: &'static str,
+    pub(crate) what: String,
+    pub(crate) fixes: Vec<crate::fix::Fix>,
+}
+
+/// What a call to a function does with its arguments.
+#[derive(Clone, Default)]
+pub(crate) struct Summary {
+    /// Taints of the return value (parameters and sources).
+    pub(crate) returns: Value,
+    pub(crate) sinks: Vec<ParamSink>,
+}
+
+impl Summary {
+    pub(crate) fn signature(&self) -> Vec<(i32, u64)> {
+        let mut out: Vec<(i32, u64)> = self
+            .returns
+            .taints
+            .iter()
+            .map(|t| match t.origin {
+                Origin::Param(p) => (i32::from(p), t.safe),
+                Origin::Source(_) => (-1, t.safe),
+            })
+            .collect();
+        out.push((-2, self.returns.request.is_some() as u64));
+        out.extend(
+            self.sinks
+                .iter()
+                .map(|s| (1000 + i32::from(s.param) * 64 + s.slot as i32, s.safe)),
+        );
+        out
+    }
+}
+
+/// The state of one function being run.
+pub(crate) struct Frame {
+    pub(crate) env: HashMap<String, Value>,
+    /// Variables with constant-key entries (`d['k']`) in `env`.
+    pub(crate) containers: HashSet<String>,
+    pub(crate) reachable: bool,
+    pub(crate) returns: Value,
+    pub(crate) sinks: Vec<ParamSink>,
+    pub(crate) class: Option<String>,
+    pub(crate) route: bool,
+}
+
+impl Frame {
+    pub(crate) fn new(class: Option<String>, route: bool) -> Frame {
+        Frame {
+            env: HashMap::new(),
+            containers: HashSet::new(),
+            reachable: true,
+            returns: Value::default(),
+            sinks: Vec::new(),
+            class,
+            route,
+        }
+    }
+
+    /// The environment part, for joining branches.
+    pub(crate) fn state(&self) -> State {
+        (self.env.clone(), self.containers.clone(), self.reachable)
+    }
+
+    pub(crate) fn restore(&mut self, state: State) {
+        self.env = state.0;
+        self.containers = state.1;
+        self.reachable = state.2;
+    }
+}
+
+/// A frame's environment, container keys and reachability, saved at a
+/// branch.
+pub(crate) type State = (HashMap<String, Value>, HashSet<String>, bool);
+
+/// Joins the states reached at the end of branches; unreachable ones
+/// (after `return`, `raise`, `abort()`) do not count.
+pub(crate) fn join_states(states: Vec<State>) -> State {
+    let live: Vec<State> = states.into_iter().filter(|s| s.2).collect();
+    let mut iter = live.into_iter();
+    let Some(mut first) = iter.next() else {
+        return (HashMap::new(), HashSet::new(), false);
+    };
+    for other in iter {
+        for (name, value) in other.0 {
+            match first.0.get_mut(&name) {
+                Some(mine) => mine.join(&value),
+                None => {
+                    // Bound on one path only: keep its taint, drop its
+                    // constant (it may be unbound or anything else).
+                    let mut v = value;
+                    v.known = None;
+                    first.0.insert(name, v);
+                }
+            }
+        }
+        first.1.extend(other.1);
+    }
+    first
+}
+
+/// Where an interpreter's findings go: findings for sources (in the
+/// reporting round only), summary entries for parameters.
+pub(crate) struct Reporter<'a, 't> {
+    pub(crate) text: &'t str,
+    pub(crate) specs: &'a [ActiveSpec],
+    pub(crate) options: Options<'a>,
+    /// The reporting round.
+    pub(crate) collecting: bool,
+    pub(crate) findings: Vec<TaintFinding>,
+    reported: HashSet<(usize, usize)>,
+}
+
+impl<'a, 't> Reporter<'a, 't> {
+    pub(crate) fn new(text: &'t str, specs: &'a [ActiveSpec], options: Options<'a>) -> Self {
+        Reporter {
+            text,
+            specs,
+            options,
+            collecting: false,
+            findings: Vec::new(),
+            reported: HashSet::new(),
+        }
+    }
+
+    /// Whether a taint from this origin counts for the spec in `slot`.
+    pub(crate) fn counts(&self, slot: usize, threat: Threat) -> bool {
+        match threat {
+            Threat::Remote => true,
+            Threat::Local => self.options.local_threats && self.specs[slot].spec.local_sources,
+        }
+    }
+
+    /// Records that `taint` reaches the sink at `sink` for the spec in
+    /// `slot`: a finding for a source, a summary entry for a parameter.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn reach(
+        &mut self,
+        frame: &mut Frame,
+        slot: usize,
+        taint: &Taint,
+        prefix: Vec<Step>,
+        sink: Range<usize>,
+        rule: &'static str,
+        what: &str,
+        fixes: Vec<crate::fix::Fix>,
+    ) {
+        if taint.is_safe_for(slot) {
+            return;
+        }
+        let mut path: Vec<Step> = taint
+            .hop
+            .path()
+            .into_iter()
+            .map(|(range, note)| Step::Here(range, note))
+            .collect();
+        path.extend(prefix);
+        // A path ending in another file already ends at its sink.
+        let ends_here = match path.last() {
+            Some(Step::Here(range, _)) => *range != sink,
+            Some(Step::There(_)) => false,
+            None => true,
+        };
+        if ends_here {
+            path.push(Step::Here(sink.clone(), format!("reaches {what}")));
+        }
+        match taint.origin {
+            Origin::Param(param) => {
+                if frame.sinks.iter().any(|s| {
+                    s.param == param && s.slot == slot && s.sink == sink && s.safe == taint.safe
+                }) {
+                    return;
+                }
+                frame.sinks.push(ParamSink {
+                    param,
+                    slot,
+                    safe: taint.safe,
+                    path,
+                    sink,
+                    rule,
+                    what: what.to_string(),
+                    fixes,
+                });
+            }
+            Origin::Source(threat) => {
+                if !self.collecting || !self.counts(slot, threat) {
+                    return;
+                }
+                let detector = self.specs[slot].detector;
+                if !self.reported.insert((detector, sink.start)) {
+                    return;
+                }
+                let origin = taint.hop.origin();
+                let source = self.text[origin.range.clone()].to_string();
+                self.findings.push(TaintFinding {
+                    detector,
+                    range: sink,
+                    rule,
+                    message: format!("{} reaches {what} unsanitized", capitalize(&origin.note)),
+                    path,
+                    source,
+                    fixes,
+                });
+            }
+        }
+    }
+}
+
+pub(crate) fn capitalize(s: &str) -> String {
+    let mut chars = s.chars();
+    match chars.next() {
+        Some(c) => c.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+

@@ -1,0 +1,338 @@
+//! Matching calls, property assignments and JSX attributes against the
+//! sinks of the active specs.
+//!
+//! Property assignments are sinks named `.<property>=` (`.innerHTML=`);
+//! nested computed assignments `a[k1][k2] = v` are the sink `.[][]=` with
+//! the outer key as argument 0 (prototype pollution); a JSX attribute is
+//! the sink `<attribute>=` with its expression as argument 0.
+
+use tree_sitter::Node;
+
+use super::expr::Arguments;
+use super::{Interpreter, unwrap};
+use crate::dataflow::frame::Frame;
+use crate::dataflow::value::Value;
+use crate::dataflow::{Arg, FixSite, Sink};
+use crate::semantic::{node_text, string_literal};
+
+/// MongoDB operators whose value is JavaScript run by the server.
+const JS_OPERATORS: &[&str] = &["$where", "$function", "$accumulator"];
+
+impl<'t> Interpreter<'_, 't> {
+    pub(super) fn check_sinks(
+        &mut self,
+        call: Node<'t>,
+        names: &[String],
+        method: Option<&str>,
+        arguments: &Arguments<'t>,
+        frame: &mut Frame,
+    ) {
+        for slot in 0..self.specs.len() {
+            let spec = self.specs[slot].spec;
+            let rules = self.options.rules;
+            let mut sinks = spec
+                .sinks
+                .iter()
+                .chain(rules.sinks_of(self.specs[slot].detector));
+            let Some(sink) = sinks.find(|sink| {
+                let matched = match sink.callee.strip_prefix('.') {
+                    Some(m) => method == Some(m),
+                    None => names.iter().any(|n| n == sink.callee),
+                };
+                matched
+                    && sink
+                        .when
+                        .is_none_or(|when| when(call, self.text, self.semantic))
+            }) else {
+                continue;
+            };
+            let selected = self.select(sink, call, arguments, frame);
+            self.reach_sink(slot, sink, call, selected, frame);
+        }
+    }
+
+    /// Reports the tainted values selected at a sink.
+    fn reach_sink(
+        &mut self,
+        slot: usize,
+        sink: &Sink,
+        call: Node<'t>,
+        selected: Vec<(Node<'t>, Value)>,
+        frame: &mut Frame,
+    ) {
+        let spec = self.specs[slot].spec;
+        for (node, value) in selected {
+            let live: Vec<_> = value
+                .taints
+                .iter()
+                .filter(|t| !t.is_safe_for(slot))
+                .cloned()
+                .collect();
+            if live.is_empty() {
+                continue;
+            }
+            let fixes = match spec.fix {
+                Some(build) if self.report.collecting => build(&FixSite {
+                    call,
+                    argument: node,
+                    text: self.text,
+                    semantic: self.semantic,
+                    root: self.root,
+                }),
+                _ => Vec::new(),
+            };
+            let what = self.describe(sink, call);
+            for taint in live {
+                self.report.reach(
+                    frame,
+                    slot,
+                    &taint,
+                    Vec::new(),
+                    call.byte_range(),
+                    sink.rule,
+                    &what,
+                    fixes.clone(),
+                );
+            }
+        }
+    }
+
+    /// Property assignments that are sinks (`el.innerHTML = html`,
+    /// `location.href = url`, `a[k1][k2] = v`).
+    pub(super) fn check_assignment(
+        &mut self,
+        assignment: Node<'t>,
+        left: Node<'t>,
+        right: Node<'t>,
+        value: &Value,
+        frame: &mut Frame,
+    ) {
+        let text = self.text;
+        let left = unwrap(left);
+        match left.kind() {
+            "member_expression" => {
+                let (Some(object), Some(property)) = (
+                    left.child_by_field_name("object"),
+                    left.child_by_field_name("property"),
+                ) else {
+                    return;
+                };
+                let method = format!("{}=", node_text(property, text));
+                if !self.wants(&method) {
+                    return;
+                }
+                let receiver = self.eval(object, frame);
+                let names = self.semantic.qualified_names(left, text);
+                let names: Vec<String> = names.into_iter().map(|n| format!("{n}=")).collect();
+                let arguments = Arguments {
+                    positional: vec![(right, value.clone())],
+                    receiver: Some((object, receiver)),
+                };
+                self.check_sinks(assignment, &names, Some(&method), &arguments, frame);
+            }
+            "identifier" => {
+                // `location = url` in the browser.
+                let name = format!("{}=", node_text(left, text));
+                if frame.env.contains_key(node_text(left, text)) {
+                    return;
+                }
+                let arguments = Arguments {
+                    positional: vec![(right, value.clone())],
+                    receiver: None,
+                };
+                self.check_sinks(assignment, &[name], None, &arguments, frame);
+            }
+            "subscript_expression" => {
+                let Some(object) = left.child_by_field_name("object").map(unwrap) else {
+                    return;
+                };
+                if object.kind() != "subscript_expression" || !self.wants("[][]=") {
+                    return;
+                }
+                let Some(outer_key) = object.child_by_field_name("index") else {
+                    return;
+                };
+                if string_literal(outer_key, text).is_some() {
+                    return;
+                }
+                let key = self.eval(outer_key, frame);
+                let inner_key = left
+                    .child_by_field_name("index")
+                    .map(|k| (k, self.eval(k, frame)));
+                let mut positional = vec![(outer_key, key)];
+                positional.extend(inner_key);
+                positional.push((right, value.clone()));
+                let arguments = Arguments {
+                    positional,
+                    receiver: None,
+                };
+                self.check_sinks(assignment, &[], Some("[][]="), &arguments, frame);
+            }
+            _ => {}
+        }
+    }
+
+    /// A JSX attribute given an expression (`dangerouslySetInnerHTML`,
+    /// `href`).
+    pub(super) fn check_jsx_attribute(
+        &mut self,
+        attribute: Node<'t>,
+        name: &str,
+        expression: Node<'t>,
+        value: &Value,
+        frame: &mut Frame,
+    ) {
+        let callee = format!("{name}=");
+        if !self.wants(&callee) {
+            return;
+        }
+        // `{{ __html: x }}`: the HTML is the `__html` member.
+        let (node, value) = match unwrap(expression).kind() {
+            "object" => {
+                let html = crate::detectors::javascript::object_property(expression, "__html", self.text);
+                match html {
+                    Some(h) => {
+                        let v = self.eval(h, frame);
+                        (h, v)
+                    }
+                    None => (expression, value.clone()),
+                }
+            }
+            _ => (expression, value.clone()),
+        };
+        let arguments = Arguments {
+            positional: vec![(node, value)],
+            receiver: None,
+        };
+        self.check_sinks(attribute, &[callee], None, &arguments, frame);
+    }
+
+    /// Whether some active spec has a sink of this pseudo-callee.
+    fn wants(&self, callee: &str) -> bool {
+        self.specs.iter().any(|s| {
+            s.spec
+                .sinks
+                .iter()
+                .any(|k| k.callee.strip_prefix('.').unwrap_or(k.callee) == callee)
+        })
+    }
+
+    /// "an SQL query run by `db.query`"
+    fn describe(&self, sink: &Sink, call: Node<'t>) -> String {
+        let callee = call
+            .child_by_field_name("function")
+            .or_else(|| call.child_by_field_name("constructor"))
+            .or_else(|| call.child_by_field_name("left"))
+            .map(|f| node_text(f, self.text))
+            .or_else(|| call.named_child(0).map(|n| node_text(n, self.text)))
+            .unwrap_or_default();
+        let callee: String = callee.chars().take(60).collect();
+        sink.what.replace("{callee}", &format!("`{callee}`"))
+    }
+
+    /// The argument values a sink cares about. Keywords are properties of
+    /// an options object among the arguments (`{ url }`, `{ shell: true }`).
+    fn select(
+        &mut self,
+        sink: &Sink,
+        call: Node<'t>,
+        arguments: &Arguments<'t>,
+        frame: &mut Frame,
+    ) -> Vec<(Node<'t>, Value)> {
+        let mut out = Vec::new();
+        for arg in sink.args {
+            match *arg {
+                Arg::At(index, _) => {
+                    if let Some((n, v)) = arguments.positional.get(index) {
+                        out.push((*n, v.clone()));
+                    }
+                }
+                Arg::Keyword(keyword) => {
+                    for (node, _) in &arguments.positional {
+                        if let Some(member) =
+                            crate::detectors::javascript::object_property(*node, keyword, self.text)
+                        {
+                            let v = self.eval(member, frame);
+                            out.push((member, v));
+                        }
+                    }
+                }
+                Arg::Any => out.extend(arguments.positional.iter().cloned()),
+                Arg::Receiver => {
+                    if let Some((n, v)) = &arguments.receiver {
+                        out.push((*n, v.clone()));
+                    }
+                }
+                Arg::QueryDocument(index, _) => {
+                    let Some((node, value)) = arguments.positional.get(index) else {
+                        continue;
+                    };
+                    let (node, value) = (*node, value.clone());
+                    out.extend(self.query_document(node, value, frame));
+                }
+                Arg::Program(index, _) => {
+                    let Some((node, value)) = arguments.positional.get(index) else {
+                        continue;
+                    };
+                    let node = *node;
+                    match unwrap(node).kind() {
+                        "array" => {
+                            if let Some(first) = unwrap(node).named_child(0)
+                                && first.kind() != "spread_element"
+                            {
+                                let v = self.eval(first, frame);
+                                out.push((first, v));
+                            }
+                        }
+                        _ => out.push((node, value.clone())),
+                    }
+                }
+            }
+        }
+        let _ = call;
+        out
+    }
+
+    /// The dangerous parts of a MongoDB query document: JavaScript
+    /// operators built from any input, and values that may be objects
+    /// (which smuggle in operators such as `$ne`).
+    fn query_document(&mut self, node: Node<'t>, whole: Value, frame: &mut Frame) -> Vec<(Node<'t>, Value)> {
+        let text = self.text;
+        let inner = unwrap(node);
+        if inner.kind() != "object" {
+            return vec![(node, Self::structured(&whole))];
+        }
+        let mut out = Vec::new();
+        let mut cursor = inner.walk();
+        let members: Vec<Node<'t>> = inner.named_children(&mut cursor).collect();
+        for member in members {
+            match member.kind() {
+                "pair" => {
+                    let (Some(key), Some(value)) = (
+                        member.child_by_field_name("key"),
+                        member.child_by_field_name("value"),
+                    ) else {
+                        continue;
+                    };
+                    let key = node_text(key, text).trim_matches(['"', '\'']);
+                    if JS_OPERATORS.contains(&key) {
+                        let v = self.eval(value, frame);
+                        out.push((value, v));
+                    } else if unwrap(value).kind() == "object" {
+                        let v = self.eval(value, frame);
+                        out.extend(self.query_document(value, v, frame));
+                    } else {
+                        let v = self.eval(value, frame);
+                        out.push((value, Self::structured(&v)));
+                    }
+                }
+                "shorthand_property_identifier" | "spread_element" => {
+                    let v = self.eval(member, frame);
+                    out.push((member, Self::structured(&v)));
+                }
+                _ => {}
+            }
+        }
+        out
+    }
+}
