@@ -232,4 +232,3 @@ pub(crate) fn capitalize(s: &str) -> String {
         None => String::new(),
     }
 }
-

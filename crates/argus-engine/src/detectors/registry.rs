@@ -99,6 +99,23 @@ static SPECS: &[&DetectorSpec] = &[
     //
     // JavaScript/TypeScript: taint.
     &javascript::sql_injection::SPEC,
+    &javascript::os_command_injection::SPEC,
+    &javascript::code_injection::SPEC,
+    &javascript::new_function_detected::SPEC,
+    &javascript::path_traversal::SPEC,
+    &javascript::file_injection::SPEC,
+    &javascript::sendfile_injection::SPEC,
+    &javascript::cross_site_scripting::SPEC,
+    &javascript::server_side_request_forgery::SPEC,
+    &javascript::open_redirect::SPEC,
+    &javascript::nosql_injection::SPEC,
+    &javascript::header_injection::SPEC,
+    &javascript::xml_external_entity::SPEC,
+    &javascript::xpath_injection::SPEC,
+    &javascript::untrusted_deserialization::SPEC,
+    &javascript::insecure_object_attribute_modification::SPEC,
+    &javascript::non_literal_regular_expression::SPEC,
+    &javascript::log_injection::SPEC,
     //
     &csharp::insecure_hashing::SPEC,
     &go::insecure_hashing::SPEC,

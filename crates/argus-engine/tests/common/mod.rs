@@ -139,6 +139,9 @@ fn annotations(line: &str) -> Vec<(bool, String)> {
         }
         let rest = line[at + marker.len()..]
             .trim()
+            // JSX: `{/* ruleid: ... */}`
+            .trim_end_matches('}')
+            .trim_end()
             .trim_end_matches("*/")
             .trim_end_matches("-->")
             .trim_end_matches(['"', ',']);

@@ -8,13 +8,13 @@ use tree_sitter::Node;
 
 use super::sources::{
     BROWSER_SOURCES, ELEMENT_CALLBACKS, LIFECYCLE_EVENTS, LOCAL_SOURCES, NO_LINE_BREAKS,
-    NON_PROPAGATING_METHODS, PROPAGATORS, REQUEST_INPUT, REQUEST_LOCATION, REQUEST_VIEWS,
+    NON_PROPAGATING_METHODS, PARSERS, PROPAGATORS, REQUEST_INPUT, REQUEST_LOCATION, REQUEST_VIEWS,
     SANITIZING_METHODS, UNIVERSAL_SANITIZERS,
 };
 use super::{Callback, Interpreter, function_params, is_function, reference_path, unwrap};
 use crate::dataflow::Step;
-use crate::dataflow::frame::Frame;
 use crate::dataflow::Threat;
+use crate::dataflow::frame::Frame;
 use crate::dataflow::value::{Hop, Known, Origin, Value};
 use crate::semantic::{node_text, string_literal};
 
@@ -59,9 +59,7 @@ impl<'t> Interpreter<'_, 't> {
                 Some(s) => Value::known(Known::Str(Rc::from(s.as_str()))),
                 None => Value::default(),
             },
-            "number" => Value::known(Known::Int(
-                node_text(node, text).parse().unwrap_or(1),
-            )),
+            "number" => Value::known(Known::Int(node_text(node, text).parse().unwrap_or(1))),
             "true" => Value::known(Known::Bool(true)),
             "false" => Value::known(Known::Bool(false)),
             "null" | "undefined" => Value::known(Known::None),
@@ -224,13 +222,7 @@ impl<'t> Interpreter<'_, 't> {
     }
 
     fn browser_source(&self, node: Node<'t>, what: &str) -> Value {
-        let mut value = self.source_at(node, Threat::Remote, what);
-        // A location read whole starts with the page's own origin.
-        let written = node_text(node, self.text);
-        if written.ends_with("location") || written.ends_with("href") || written.ends_with("URL") {
-            value = self.apply_prefix(value, "https://this-page/");
-        }
-        value
+        self.source_at(node, Threat::Remote, what)
     }
 
     fn eval_member(&mut self, node: Node<'t>, frame: &mut Frame) -> Value {
@@ -261,6 +253,10 @@ impl<'t> Interpreter<'_, 't> {
         let key = node_text(property, text);
         if base.request.is_some() {
             return self.request_member(key, node).unwrap_or_default();
+        }
+        // Sizes are numbers.
+        if matches!(key, "length" | "size" | "byteLength") {
+            return Value::default();
         }
         self.widen_source(base, object, node)
     }
@@ -519,7 +515,9 @@ impl<'t> Interpreter<'_, 't> {
         }
         let mut positional = Vec::new();
         for argument in argument_nodes(call) {
-            let value = if is_function(unwrap(argument)) && !self.by_node.contains_key(&unwrap(argument).id()) {
+            let value = if is_function(unwrap(argument))
+                && !self.by_node.contains_key(&unwrap(argument).id())
+            {
                 self.run_inline(unwrap(argument), context, frame);
                 Value::default()
             } else {
@@ -547,7 +545,11 @@ impl<'t> Interpreter<'_, 't> {
         // Calls into functions of this file.
         if let Some(index) = self.resolve(function, frame) {
             let value = self.apply_summary(index, call, &arguments, frame);
-            return if mask != 0 { value.sanitized(mask) } else { value };
+            return if mask != 0 {
+                value.sanitized(mask)
+            } else {
+                value
+            };
         }
         let mut result = Value::default();
         if let (Some(m), Some(r)) = (method, &receiver_value)
@@ -556,14 +558,25 @@ impl<'t> Interpreter<'_, 't> {
         {
             result.join(&r.data());
             // `s.concat(x)`, `s.replace(a, x)`: the arguments too.
-            if matches!(m, "concat" | "replace" | "replaceAll" | "join" | "padStart" | "padEnd") {
+            if matches!(
+                m,
+                "concat" | "replace" | "replaceAll" | "join" | "padStart" | "padEnd"
+            ) {
                 for v in arguments.all_values() {
                     result.join(&v.data());
                 }
             }
         }
         if PROPAGATORS.iter().any(|p| is(p)) || self.options.rules.propagates(&names, method) {
-            result.join(&Value::union(arguments.all_values()));
+            let mut parts = Value::union(arguments.all_values());
+            // What was safe about a whole URL (its start) is not about the
+            // parts a parser takes out of it.
+            if PARSERS.iter().any(|p| is(p)) {
+                for taint in &mut parts.taints {
+                    taint.safe &= self.line_break_slots;
+                }
+            }
+            result.join(&parts);
         }
         // `[a, b].join("")`, `"".concat(a)`: building from the arguments.
         if matches!(method, Some("concat" | "join" | "format"))
@@ -593,7 +606,12 @@ impl<'t> Interpreter<'_, 't> {
     }
 
     /// What a function passed to this call receives.
-    fn callback_context(&self, call: Node<'t>, method: Option<&str>, receiver: Option<&Value>) -> Callback {
+    fn callback_context(
+        &self,
+        call: Node<'t>,
+        method: Option<&str>,
+        receiver: Option<&Value>,
+    ) -> Callback {
         let text = self.text;
         let first = argument_nodes(call).into_iter().next();
         let event = first.and_then(|f| string_literal(f, text));
@@ -639,8 +657,12 @@ impl<'t> Interpreter<'_, 't> {
                 if names.iter().any(|n| {
                     matches!(
                         n.as_str(),
-                        "http.createServer" | "https.createServer" | "http2.createServer"
-                            | "http2.createSecureServer" | "express" | "connect"
+                        "http.createServer"
+                            | "https.createServer"
+                            | "http2.createServer"
+                            | "http2.createSecureServer"
+                            | "express"
+                            | "connect"
                     )
                 }) {
                     Callback::Route
@@ -654,7 +676,12 @@ impl<'t> Interpreter<'_, 't> {
     /// Runs an anonymous function where it appears, closing over the
     /// current variables; what it does to them may happen. Returns what it
     /// returns.
-    pub(super) fn run_inline(&mut self, function: Node<'t>, context: Callback, frame: &mut Frame) -> Value {
+    pub(super) fn run_inline(
+        &mut self,
+        function: Node<'t>,
+        context: Callback,
+        frame: &mut Frame,
+    ) -> Value {
         if self.active.len() > 24 {
             return Value::default();
         }
@@ -788,7 +815,10 @@ impl<'t> Interpreter<'_, 't> {
                 "jsx_attribute" => {
                     let mut c = child.walk();
                     let parts: Vec<Node<'t>> = child.named_children(&mut c).collect();
-                    let name = parts.first().map(|n| node_text(*n, self.text)).unwrap_or("");
+                    let name = parts
+                        .first()
+                        .map(|n| node_text(*n, self.text))
+                        .unwrap_or("");
                     let Some(value) = parts.get(1).copied() else {
                         continue;
                     };
@@ -807,9 +837,10 @@ impl<'t> Interpreter<'_, 't> {
                         self.eval(inner, frame);
                     }
                 }
-                "jsx_element" | "jsx_self_closing_element" | "jsx_opening_element" | "jsx_fragment" => {
-                    self.eval_jsx(child, frame)
-                }
+                "jsx_element"
+                | "jsx_self_closing_element"
+                | "jsx_opening_element"
+                | "jsx_fragment" => self.eval_jsx(child, frame),
                 _ => {}
             }
         }
@@ -822,9 +853,18 @@ impl<'t> Interpreter<'_, 't> {
         let mut out = value.data();
         out.taints.retain(|t| {
             let note = &t.hop.origin().note;
-            ["body", "query", "json", "JSON", "event", "message", "payload", "parameter"]
-                .iter()
-                .any(|w| note.contains(w))
+            [
+                "body",
+                "query",
+                "json",
+                "JSON",
+                "event",
+                "message",
+                "payload",
+                "parameter",
+            ]
+            .iter()
+            .any(|w| note.contains(w))
         });
         out
     }

@@ -52,8 +52,17 @@ pub fn analyze(
 /// Whether a file can read input at all (findings start at a source).
 fn may_read_input(text: &str, semantic: &SemanticModel, options: Options<'_>) -> bool {
     const WORDS: &[&[u8]] = &[
-        b"req", b"ctx", b"event", b"location", b"document.", b"message", b"window.name",
-        b"@Body", b"@Query", b"@Param", b"@Headers",
+        b"req",
+        b"ctx",
+        b"event",
+        b"location",
+        b"document.",
+        b"message",
+        b"window.name",
+        b"@Body",
+        b"@Query",
+        b"@Param",
+        b"@Headers",
     ];
     options.local_threats
         || options.rules.has_sources()
@@ -243,21 +252,23 @@ impl<'a, 't> Interpreter<'a, 't> {
             let request = typed.is_some_and(is_request_type)
                 || (i == 0
                     && ((matches!(name, "req" | "request")
-                        && (handler_pair || context == Callback::Route || self.web || exported_route))
+                        && (handler_pair
+                            || context == Callback::Route
+                            || self.web
+                            || exported_route))
                         || (matches!(name, "ctx" | "context")
                             && (self.koa || context == Callback::Route)
                             && !typed.is_some_and(|t| !t.contains("Context")))));
             if request {
-                value.request = Some(Hop::start(
-                    param.byte_range(),
-                    format!("request `{name}`"),
-                ));
+                value.request = Some(Hop::start(param.byte_range(), format!("request `{name}`")));
             }
             let source = if let Some(what) = nest_decorator(*param, text) {
                 Some(what)
             } else if i == 0 && name == "event" && (second == "context" || second == "ctx") {
                 Some("the Lambda event")
-            } else if context == Callback::Message && !matches!(name, "cb" | "callback" | "ack" | "fn" | "done") {
+            } else if context == Callback::Message
+                && !matches!(name, "cb" | "callback" | "ack" | "fn" | "done")
+            {
                 Some("a socket message")
             } else if context == Callback::PostMessage && i == 0 {
                 Some("a cross-origin message")
@@ -454,8 +465,13 @@ fn is_request_type(annotation: &str) -> bool {
     let base = base.rsplit('.').next().unwrap_or(base);
     matches!(
         base,
-        "Request" | "NextRequest" | "NextApiRequest" | "FastifyRequest" | "IncomingMessage"
-            | "ExpressRequest" | "HttpRequest"
+        "Request"
+            | "NextRequest"
+            | "NextApiRequest"
+            | "FastifyRequest"
+            | "IncomingMessage"
+            | "ExpressRequest"
+            | "HttpRequest"
     ) || (base.ends_with("Request") && annotation.contains("express"))
 }
 

@@ -118,12 +118,16 @@ impl<'t> Interpreter<'_, 't> {
                     return;
                 };
                 let method = format!("{}=", node_text(property, text));
-                if !self.wants(&method) {
+                let names: Vec<String> = self
+                    .semantic
+                    .qualified_names(left, text)
+                    .into_iter()
+                    .map(|n| format!("{n}="))
+                    .collect();
+                if !self.wants(&method) && !names.iter().any(|n| self.wants(n)) {
                     return;
                 }
                 let receiver = self.eval(object, frame);
-                let names = self.semantic.qualified_names(left, text);
-                let names: Vec<String> = names.into_iter().map(|n| format!("{n}=")).collect();
                 let arguments = Arguments {
                     positional: vec![(right, value.clone())],
                     receiver: Some((object, receiver)),
@@ -189,7 +193,8 @@ impl<'t> Interpreter<'_, 't> {
         // `{{ __html: x }}`: the HTML is the `__html` member.
         let (node, value) = match unwrap(expression).kind() {
             "object" => {
-                let html = crate::detectors::javascript::object_property(expression, "__html", self.text);
+                let html =
+                    crate::detectors::javascript::object_property(expression, "__html", self.text);
                 match html {
                     Some(h) => {
                         let v = self.eval(h, frame);
@@ -296,7 +301,12 @@ impl<'t> Interpreter<'_, 't> {
     /// The dangerous parts of a MongoDB query document: JavaScript
     /// operators built from any input, and values that may be objects
     /// (which smuggle in operators such as `$ne`).
-    fn query_document(&mut self, node: Node<'t>, whole: Value, frame: &mut Frame) -> Vec<(Node<'t>, Value)> {
+    fn query_document(
+        &mut self,
+        node: Node<'t>,
+        whole: Value,
+        frame: &mut Frame,
+    ) -> Vec<(Node<'t>, Value)> {
         let text = self.text;
         let inner = unwrap(node);
         if inner.kind() != "object" {
@@ -321,6 +331,9 @@ impl<'t> Interpreter<'_, 't> {
                     } else if unwrap(value).kind() == "object" {
                         let v = self.eval(value, frame);
                         out.extend(self.query_document(value, v, frame));
+                    } else if builds_string(value, text) {
+                        // A string cannot hold an operator.
+                        self.eval(value, frame);
                     } else {
                         let v = self.eval(value, frame);
                         out.push((value, Self::structured(&v)));
@@ -334,5 +347,29 @@ impl<'t> Interpreter<'_, 't> {
             }
         }
         out
+    }
+}
+
+/// An expression whose value is a string whatever its parts (a template
+/// literal, a concatenation with a string literal, `String(x)`).
+fn builds_string(node: Node<'_>, text: &str) -> bool {
+    let node = unwrap(node);
+    match node.kind() {
+        "template_string" | "string" => true,
+        "binary_expression" => {
+            node.child_by_field_name("operator")
+                .is_some_and(|o| node_text(o, text) == "+")
+                && [
+                    node.child_by_field_name("left"),
+                    node.child_by_field_name("right"),
+                ]
+                .into_iter()
+                .flatten()
+                .any(|side| builds_string(side, text))
+        }
+        "call_expression" => node
+            .child_by_field_name("function")
+            .is_some_and(|f| matches!(node_text(f, text), "String" | "JSON.stringify")),
+        _ => false,
     }
 }

@@ -177,6 +177,18 @@ pub const PROPAGATORS: &[&str] = &[
     "structuredClone",
 ];
 
+/// Propagators that take a string apart: what was safe about its start
+/// is not about the parts.
+pub const PARSERS: &[&str] = &[
+    "URL",
+    "url.URL",
+    "URLSearchParams",
+    "url.parse",
+    "querystring.parse",
+    "qs.parse",
+    "JSON.parse",
+];
+
 /// Methods whose result does not carry the receiver's data: tests,
 /// positions and sizes.
 pub const NON_PROPAGATING_METHODS: &[&str] = &[

@@ -5,8 +5,8 @@ use tree_sitter::Node;
 
 use super::sources::{ALLOWLIST_METHODS, RECEIVER_CHECKS, VALIDATING_CALLS};
 use super::{Interpreter, reference_path, unwrap};
-use crate::dataflow::frame::{Frame, join_states};
 use crate::dataflow::Threat;
+use crate::dataflow::frame::{Frame, join_states};
 use crate::dataflow::value::{Hop, Known, Value};
 use crate::semantic::node_text;
 
@@ -85,7 +85,12 @@ impl<'t> Interpreter<'_, 't> {
                     Value::default()
                 };
                 let left = node.child_by_field_name("left");
-                self.exec_loop(None, node.child_by_field_name("body"), left.map(|l| (l, element)), frame);
+                self.exec_loop(
+                    None,
+                    node.child_by_field_name("body"),
+                    left.map(|l| (l, element)),
+                    frame,
+                );
             }
             "while_statement" => {
                 let condition = node.child_by_field_name("condition");
@@ -266,9 +271,7 @@ impl<'t> Interpreter<'_, 't> {
             has_default |= case.kind() == "switch_default";
             frame.restore(before.clone());
             let mut c = case.walk();
-            let statements: Vec<Node<'t>> = case
-                .children_by_field_name("body", &mut c)
-                .collect();
+            let statements: Vec<Node<'t>> = case.children_by_field_name("body", &mut c).collect();
             for statement in statements {
                 if !frame.reachable {
                     break;
@@ -293,7 +296,9 @@ impl<'t> Interpreter<'_, 't> {
         let text = self.text;
         match pattern.kind() {
             "identifier" | "shorthand_property_identifier_pattern" => {
-                frame.env.insert(node_text(pattern, text).to_string(), value);
+                frame
+                    .env
+                    .insert(node_text(pattern, text).to_string(), value);
             }
             "required_parameter" | "optional_parameter" => {
                 if let Some(inner) = pattern.child_by_field_name("pattern") {
@@ -418,7 +423,11 @@ impl<'t> Interpreter<'_, 't> {
     /// The references a condition proves safe when it is true and when
     /// it is false: allow-list membership, comparison with a literal,
     /// anchored patterns, validators, and emptiness.
-    pub(super) fn validated(&mut self, condition: Node<'t>, frame: &Frame) -> (Vec<String>, Vec<String>) {
+    pub(super) fn validated(
+        &mut self,
+        condition: Node<'t>,
+        frame: &Frame,
+    ) -> (Vec<String>, Vec<String>) {
         let text = self.text;
         let none = || (Vec::new(), Vec::new());
         let condition = unwrap(condition);
@@ -519,7 +528,8 @@ impl<'t> Interpreter<'_, 't> {
                     .any(|n| {
                         VALIDATING_CALLS.contains(&n)
                             || n.rsplit('.').next().is_some_and(|last| {
-                                last.starts_with("isValid") || (n.starts_with("validator.") && last.starts_with("is"))
+                                last.starts_with("isValid")
+                                    || (n.starts_with("validator.") && last.starts_with("is"))
                             })
                     });
                 if !validating {

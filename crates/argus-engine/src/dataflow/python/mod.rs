@@ -473,7 +473,6 @@ impl<'a, 't> Interpreter<'a, 't> {
                 .unwrap_or_default(),
         )
     }
-
 }
 
 /// The name a parameter node binds.

@@ -19,7 +19,24 @@ pub mod insecure_hashing;
 // Credentials, files and logs.
 
 // Taint.
+pub mod code_injection;
+pub mod cross_site_scripting;
+pub mod file_injection;
+pub mod header_injection;
+pub mod insecure_object_attribute_modification;
+pub mod log_injection;
+pub mod new_function_detected;
+pub mod non_literal_regular_expression;
+pub mod nosql_injection;
+pub mod open_redirect;
+pub mod os_command_injection;
+pub mod path_traversal;
+pub mod sendfile_injection;
+pub mod server_side_request_forgery;
 pub mod sql_injection;
+pub mod untrusted_deserialization;
+pub mod xml_external_entity;
+pub mod xpath_injection;
 
 /// The expression inside parentheses and TypeScript-only wrappers
 /// (`(x as Options)!`).
@@ -241,4 +258,48 @@ pub fn receiver_named(call: Node<'_>, text: &str, words: &[&str]) -> bool {
         || super::context::words(name)
             .iter()
             .any(|w| words.contains(&w.as_str()))
+}
+
+/// The `exec` of `const { exec } = require("child_process")` or `import {
+/// exec } from "child_process"`: the binding node, to add a sibling after.
+pub fn destructured_require<'t>(root: Node<'t>, text: &str, name: &str) -> Option<Node<'t>> {
+    let mut stack = vec![root];
+    while let Some(node) = stack.pop() {
+        match node.kind() {
+            "shorthand_property_identifier_pattern" if node_text(node, text) == name => {
+                return Some(node);
+            }
+            "import_specifier"
+                if node
+                    .child_by_field_name("alias")
+                    .or_else(|| node.child_by_field_name("name"))
+                    .is_some_and(|n| node_text(n, text) == name) =>
+            {
+                return Some(node);
+            }
+            "statement_block" | "class_body" => continue,
+            _ => {}
+        }
+        let mut cursor = node.walk();
+        stack.extend(node.named_children(&mut cursor));
+    }
+    None
+}
+
+/// Whether a name is bound at the top of the file (import, require or
+/// declaration).
+pub fn is_bound(root: Node<'_>, text: &str, name: &str) -> bool {
+    destructured_require(root, text, name).is_some() || {
+        let mut cursor = root.walk();
+        root.named_children(&mut cursor).any(|statement| {
+            let mut c = statement.walk();
+            statement
+                .named_children(&mut c)
+                .filter(|d| d.kind() == "variable_declarator")
+                .any(|d| {
+                    d.child_by_field_name("name")
+                        .is_some_and(|n| node_text(n, text) == name)
+                })
+        })
+    }
 }

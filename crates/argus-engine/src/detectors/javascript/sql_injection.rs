@@ -58,9 +58,29 @@ const QUERY: &str = "an SQL query run by {callee}";
 
 /// Words naming a database handle (`db`, `pool`, `connection`, `knex`).
 const DATABASE_WORDS: &[&str] = &[
-    "db", "database", "sql", "conn", "connection", "pool", "client", "knex", "sequelize", "trx",
-    "transaction", "manager", "queryrunner", "datasource", "repository", "repo", "mysql", "pg",
-    "postgres", "sqlite", "stmt", "statement", "prisma",
+    "db",
+    "database",
+    "sql",
+    "conn",
+    "connection",
+    "pool",
+    "client",
+    "knex",
+    "sequelize",
+    "trx",
+    "transaction",
+    "manager",
+    "queryrunner",
+    "datasource",
+    "repository",
+    "repo",
+    "mysql",
+    "pg",
+    "postgres",
+    "sqlite",
+    "stmt",
+    "statement",
+    "prisma",
 ];
 
 static TAINT: TaintSpec = TaintSpec {
@@ -73,22 +93,98 @@ static TAINT: TaintSpec = TaintSpec {
         Sink::new(".each", &[Arg::At(0, "sql")], "sqlite", QUERY).when(database_receiver),
         Sink::new(".exec", &[Arg::At(0, "sql")], "sqlite", QUERY).when(database_receiver),
         Sink::new(".prepare", &[Arg::At(0, "sql")], "sqlite", QUERY).when(database_receiver),
-        Sink::new(".raw", &[Arg::At(0, "sql")], "knex", "raw SQL built by {callee}").when(database_receiver),
+        Sink::new(
+            ".raw",
+            &[Arg::At(0, "sql")],
+            "knex",
+            "raw SQL built by {callee}",
+        )
+        .when(database_receiver),
         Sink::new(".$queryRawUnsafe", &[Arg::At(0, "sql")], "prisma", QUERY),
         Sink::new(".$executeRawUnsafe", &[Arg::At(0, "sql")], "prisma", QUERY),
-        Sink::new(".literal", &[Arg::At(0, "sql")], "sequelize", "an SQL literal built by {callee}").when(sequelize),
-        Sink::new(".whereRaw", &[Arg::At(0, "sql")], "knex", "raw SQL built by {callee}"),
-        Sink::new(".orWhereRaw", &[Arg::At(0, "sql")], "knex", "raw SQL built by {callee}"),
-        Sink::new(".havingRaw", &[Arg::At(0, "sql")], "knex", "raw SQL built by {callee}"),
-        Sink::new(".orderByRaw", &[Arg::At(0, "sql")], "knex", "raw SQL built by {callee}"),
-        Sink::new(".groupByRaw", &[Arg::At(0, "sql")], "knex", "raw SQL built by {callee}"),
-        Sink::new(".joinRaw", &[Arg::At(0, "sql")], "knex", "raw SQL built by {callee}"),
-        Sink::new(".fromRaw", &[Arg::At(0, "sql")], "knex", "raw SQL built by {callee}"),
-        Sink::new(".selectRaw", &[Arg::At(0, "sql")], "knex", "raw SQL built by {callee}"),
-        Sink::new(".where", &[Arg::At(0, "where")], "typeorm", "a query-builder condition of {callee}").when(query_builder),
-        Sink::new(".andWhere", &[Arg::At(0, "where")], "typeorm", "a query-builder condition of {callee}").when(query_builder),
-        Sink::new(".orWhere", &[Arg::At(0, "where")], "typeorm", "a query-builder condition of {callee}").when(query_builder),
-        Sink::new(".having", &[Arg::At(0, "having")], "typeorm", "a query-builder condition of {callee}").when(query_builder),
+        Sink::new(
+            ".literal",
+            &[Arg::At(0, "sql")],
+            "sequelize",
+            "an SQL literal built by {callee}",
+        )
+        .when(sequelize),
+        Sink::new(
+            ".whereRaw",
+            &[Arg::At(0, "sql")],
+            "knex",
+            "raw SQL built by {callee}",
+        ),
+        Sink::new(
+            ".orWhereRaw",
+            &[Arg::At(0, "sql")],
+            "knex",
+            "raw SQL built by {callee}",
+        ),
+        Sink::new(
+            ".havingRaw",
+            &[Arg::At(0, "sql")],
+            "knex",
+            "raw SQL built by {callee}",
+        ),
+        Sink::new(
+            ".orderByRaw",
+            &[Arg::At(0, "sql")],
+            "knex",
+            "raw SQL built by {callee}",
+        ),
+        Sink::new(
+            ".groupByRaw",
+            &[Arg::At(0, "sql")],
+            "knex",
+            "raw SQL built by {callee}",
+        ),
+        Sink::new(
+            ".joinRaw",
+            &[Arg::At(0, "sql")],
+            "knex",
+            "raw SQL built by {callee}",
+        ),
+        Sink::new(
+            ".fromRaw",
+            &[Arg::At(0, "sql")],
+            "knex",
+            "raw SQL built by {callee}",
+        ),
+        Sink::new(
+            ".selectRaw",
+            &[Arg::At(0, "sql")],
+            "knex",
+            "raw SQL built by {callee}",
+        ),
+        Sink::new(
+            ".where",
+            &[Arg::At(0, "where")],
+            "typeorm",
+            "a query-builder condition of {callee}",
+        )
+        .when(query_builder),
+        Sink::new(
+            ".andWhere",
+            &[Arg::At(0, "where")],
+            "typeorm",
+            "a query-builder condition of {callee}",
+        )
+        .when(query_builder),
+        Sink::new(
+            ".orWhere",
+            &[Arg::At(0, "where")],
+            "typeorm",
+            "a query-builder condition of {callee}",
+        )
+        .when(query_builder),
+        Sink::new(
+            ".having",
+            &[Arg::At(0, "having")],
+            "typeorm",
+            "a query-builder condition of {callee}",
+        )
+        .when(query_builder),
     ],
     sanitizers: &[
         "mysql.escape",
@@ -156,7 +252,10 @@ fn fix(site: &FixSite<'_>) -> Vec<Fix> {
     // Only `(sql)` and `(sql, callback)`.
     match args.len() {
         1 => {}
-        2 if matches!(unwrap(args[1]).kind(), "arrow_function" | "function_expression" | "identifier") => {}
+        2 if matches!(
+            unwrap(args[1]).kind(),
+            "arrow_function" | "function_expression" | "identifier"
+        ) => {}
         _ => return Vec::new(),
     }
     let dollar = site.semantic.imports_any(&["pg", "postgres", "pg-promise"]);

@@ -113,4 +113,3 @@ static TAINT: TaintSpec = TaintSpec {
     safe_prefix: Some(fixed_target),
     ..TaintSpec::DEFAULT
 };
-

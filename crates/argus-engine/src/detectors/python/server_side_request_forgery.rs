@@ -102,4 +102,3 @@ static TAINT: TaintSpec = TaintSpec {
     safe_prefix: Some(fixed_host),
     ..TaintSpec::DEFAULT
 };
-
