@@ -7,9 +7,9 @@ use std::rc::Rc;
 use tree_sitter::Node;
 
 use super::sources::{
-    BROWSER_SOURCES, ELEMENT_CALLBACKS, LIFECYCLE_EVENTS, LOCAL_SOURCES, NO_LINE_BREAKS,
-    NON_PROPAGATING_METHODS, PARSERS, PROPAGATORS, REQUEST_INPUT, REQUEST_LOCATION, REQUEST_VIEWS,
-    SANITIZING_METHODS, UNIVERSAL_SANITIZERS,
+    BROWSER_SOURCES, CONTAINERS, ELEMENT_CALLBACKS, LIFECYCLE_EVENTS, LOCAL_SOURCES,
+    NO_LINE_BREAKS, NON_PROPAGATING_METHODS, PARSERS, PROPAGATORS, REQUEST_INPUT, REQUEST_LOCATION,
+    REQUEST_VIEWS, SANITIZING_METHODS, UNIVERSAL_SANITIZERS,
 };
 use super::{Callback, Interpreter, function_params, is_function, reference_path, unwrap};
 use crate::dataflow::Step;
@@ -222,7 +222,16 @@ impl<'t> Interpreter<'_, 't> {
     }
 
     fn browser_source(&self, node: Node<'t>, what: &str) -> Value {
-        self.source_at(node, Threat::Remote, what)
+        // The browser's console is not a log file.
+        let mut value = self
+            .source_at(node, Threat::Remote, what)
+            .sanitized(self.line_break_slots);
+        // The whole location starts with the page's own origin.
+        let written = node_text(node, self.text);
+        if written.ends_with("location") || written.ends_with("href") || written.ends_with("URL") {
+            value = self.apply_prefix(value, "https://this-page/");
+        }
+        value
     }
 
     fn eval_member(&mut self, node: Node<'t>, frame: &mut Frame) -> Value {
@@ -258,7 +267,18 @@ impl<'t> Interpreter<'_, 't> {
         if matches!(key, "length" | "size" | "byteLength") {
             return Value::default();
         }
-        self.widen_source(base, object, node)
+        // Multer chooses where an upload is stored.
+        if matches!(key, "path" | "destination" | "filename")
+            && base.is_tainted()
+            && base
+                .taints
+                .iter()
+                .all(|t| t.hop.origin().note.contains("file"))
+        {
+            return Value::default();
+        }
+        let value = self.widen_source(base, object, node);
+        self.open_container(value)
     }
 
     /// `req.query` read as `req.query.id`: a source created at the inner
@@ -279,6 +299,22 @@ impl<'t> Interpreter<'_, 't> {
         value
     }
 
+    /// The members of a request container (`req.body.user`) are strings
+    /// that may hold line breaks, whatever the container was safe for.
+    pub(super) fn open_container(&self, mut value: Value) -> Value {
+        for taint in &mut value.taints {
+            let note = &taint.hop.origin().note;
+            if CONTAINERS.iter().any(|c| note.contains(&format!(".{c}")))
+                && !NO_LINE_BREAKS
+                    .iter()
+                    .any(|k| note.contains(&format!(".{k}")))
+            {
+                taint.safe &= !self.line_break_slots;
+            }
+        }
+        value
+    }
+
     /// A member of a request object: input, another view of the request,
     /// or something the server decides.
     pub(super) fn request_member(&mut self, key: &str, at: Node<'t>) -> Option<Value> {
@@ -292,7 +328,9 @@ impl<'t> Interpreter<'_, 't> {
             return None;
         }
         let mut value = self.source_at(at, Threat::Remote, "request input");
-        if NO_LINE_BREAKS.contains(&key) {
+        // A container read whole is an object, which loggers print with
+        // its strings quoted; its members are strings again.
+        if NO_LINE_BREAKS.contains(&key) || CONTAINERS.contains(&key) {
             value = value.sanitized(self.line_break_slots);
         }
         if REQUEST_LOCATION.contains(&key) {
@@ -322,7 +360,8 @@ impl<'t> Interpreter<'_, 't> {
                 None => Value::default(),
             };
         }
-        self.widen_source(base, object, node)
+        let value = self.widen_source(base, object, node);
+        self.open_container(value)
     }
 
     fn eval_template(&mut self, node: Node<'t>, frame: &mut Frame) -> Value {
@@ -340,15 +379,31 @@ impl<'t> Interpreter<'_, 't> {
                 None => Value::default(),
             };
         }
-        let values: Vec<Value> = substitutions
-            .iter()
-            .filter_map(|s| s.named_child(0))
-            .map(|e| self.eval(e, frame))
-            .collect();
-        let value = Value::union(&values).step(node.byte_range(), "built into a string");
-        // The literal text before the first substitution.
-        let body = &text[node.start_byte() + 1..substitutions[0].start_byte()];
-        self.apply_prefix(value, body)
+        // Each substitution is judged by the text before it: input after
+        // a written-out host, or after a `?`, changes only what follows.
+        let start = node.start_byte() + 1;
+        let mut values = Vec::new();
+        for (i, substitution) in substitutions.iter().enumerate() {
+            let Some(expression) = substitution.named_child(0) else {
+                continue;
+            };
+            let value = self.eval(expression, frame);
+            let before: String = if i == 0 {
+                text[start..substitution.start_byte()].to_string()
+            } else {
+                // Earlier substitutions stand for unknown text.
+                let mut written = String::from("\u{0}");
+                written.push_str(&text[start..substitution.start_byte()]);
+                written
+            };
+            let prefix = if i == 0 {
+                before.as_str()
+            } else {
+                query_part(&before)
+            };
+            values.push(self.apply_prefix(value, prefix));
+        }
+        Value::union(&values).step(node.byte_range(), "built into a string")
     }
 
     fn eval_binary(&mut self, node: Node<'t>, frame: &mut Frame) -> Value {
@@ -368,15 +423,19 @@ impl<'t> Interpreter<'_, 't> {
                 if let (Some(Known::Str(a)), Some(Known::Str(b))) = (&l.known, &r.known) {
                     return Value::known(Known::Str(Rc::from(format!("{a}{b}").as_str())));
                 }
-                let prefix = match &l.known {
-                    Some(Known::Str(s)) => Some(s.to_string()),
-                    _ => None,
+                let value = match &l.known {
+                    Some(Known::Str(prefix)) => {
+                        let prefix = prefix.to_string();
+                        self.apply_prefix(Value::union([&l, &r]), &prefix)
+                    }
+                    // `base + "?q=" + input`: the input is in the query.
+                    _ if has_query_separator(left, text) => {
+                        let right_part = self.apply_prefix(r.clone(), "?");
+                        Value::union([&l, &right_part])
+                    }
+                    _ => Value::union([&l, &r]),
                 };
-                let value = Value::union([&l, &r]).step(node.byte_range(), "concatenated");
-                match prefix {
-                    Some(p) => self.apply_prefix(value, &p),
-                    None => value,
-                }
+                value.step(node.byte_range(), "concatenated")
             }
             // `a || b`, `a ?? b`: either operand.
             "||" | "??" => {
@@ -568,15 +627,18 @@ impl<'t> Interpreter<'_, 't> {
             }
         }
         if PROPAGATORS.iter().any(|p| is(p)) || self.options.rules.propagates(&names, method) {
-            let mut parts = Value::union(arguments.all_values());
+            let mut values: Vec<Value> = arguments.all_values().cloned().collect();
             // What was safe about a whole URL (its start) is not about the
-            // parts a parser takes out of it.
-            if PARSERS.iter().any(|p| is(p)) {
-                for taint in &mut parts.taints {
+            // parts a parser takes out of it (`new URL(path, base)` keeps
+            // what the base fixes).
+            if PARSERS.iter().any(|p| is(p))
+                && let Some(first) = values.first_mut()
+            {
+                for taint in &mut first.taints {
                     taint.safe &= self.line_break_slots;
                 }
             }
-            result.join(&parts);
+            result.join(&Value::union(&values));
         }
         // `[a, b].join("")`, `"".concat(a)`: building from the arguments.
         if matches!(method, Some("concat" | "join" | "format"))
@@ -638,10 +700,22 @@ impl<'t> Interpreter<'_, 't> {
                         Callback::Plain
                     };
                 }
-                let socket = ["socket", "ws", "client", "conn", "io", "peer", "channel"]
-                    .iter()
-                    .any(|w| owner.contains(w))
-                    && !owner.contains("process");
+                let words = crate::detectors::context::words(node_text(object, text));
+                let socket = words.iter().any(|w| {
+                    matches!(
+                        w.as_str(),
+                        "socket"
+                            | "ws"
+                            | "websocket"
+                            | "client"
+                            | "conn"
+                            | "connection"
+                            | "io"
+                            | "peer"
+                            | "channel"
+                    )
+                }) && !owner.contains("process")
+                    && !owner.starts_with('$');
                 if socket && !event.is_empty() && !LIFECYCLE_EVENTS.contains(&event.as_str()) {
                     Callback::Message
                 } else {
@@ -867,5 +941,38 @@ impl<'t> Interpreter<'_, 't> {
             .any(|w| note.contains(w))
         });
         out
+    }
+}
+
+/// What follows an unknown start in a string: only a `?` or `#` in it
+/// fixes anything about the input after it.
+fn query_part(before: &str) -> &str {
+    if before.contains(['?', '#']) { "?" } else { "" }
+}
+
+/// Whether a string being built already holds a `?` or `#` (written in one
+/// of its literal parts).
+fn has_query_separator(node: Node<'_>, text: &str) -> bool {
+    let node = unwrap(node);
+    match node.kind() {
+        "string" | "template_string" => {
+            let mut written = node_text(node, text).to_string();
+            // Only the literal parts of a template.
+            let mut cursor = node.walk();
+            for part in node.named_children(&mut cursor) {
+                if part.kind() == "template_substitution" {
+                    written = written.replace(node_text(part, text), "");
+                }
+            }
+            written.contains(['?', '#'])
+        }
+        "binary_expression" => [
+            node.child_by_field_name("left"),
+            node.child_by_field_name("right"),
+        ]
+        .into_iter()
+        .flatten()
+        .any(|side| has_query_separator(side, text)),
+        _ => false,
     }
 }

@@ -94,7 +94,14 @@ pub const NO_LINE_BREAKS: &[&str] = &[
 
 /// Request members holding the request's own location: they start with
 /// `/` (or the server's origin), so a redirect to them stays on the site.
-pub const REQUEST_LOCATION: &[&str] = &["url", "originalUrl", "path"];
+/// The host the client connected to counts as the site's own for a
+/// redirect (a victim's browser sends the real one), not for a request the
+/// server makes.
+pub const REQUEST_LOCATION: &[&str] =
+    &["url", "originalUrl", "path", "hostname", "host", "nextUrl"];
+
+/// Request members that are objects holding the client's values.
+pub const CONTAINERS: &[&str] = &["query", "body", "params", "payload", "fields"];
 
 /// Browser globals (and members) an attacker controls through a link, a
 /// frame or a cookie.

@@ -381,14 +381,10 @@ impl<'t> Interpreter<'_, 't> {
     /// A member of a value read by name: request input for a request,
     /// otherwise what the value carries.
     pub(super) fn member_of(&mut self, value: &Value, key: &str, at: Node<'t>) -> Value {
-        if let Some(hop) = &value.request {
-            let _ = hop;
-            if let Some(v) = self.request_member(key, at) {
-                return v;
-            }
-            return Value::default();
+        if value.request.is_some() {
+            return self.request_member(key, at).unwrap_or_default();
         }
-        value.data()
+        self.open_container(value.data())
     }
 
     /// Assigns to an assignment target (identifier, member, pattern).
@@ -404,7 +400,19 @@ impl<'t> Interpreter<'_, 't> {
                 if let Some(path) = reference_path(target, self.text) {
                     frame.env.insert(path, value.clone());
                 }
-                // The object now holds the data.
+                // The object now holds the data; the path or query of a
+                // URL object cannot change its host.
+                let url_part = target.child_by_field_name("property").is_some_and(|p| {
+                    matches!(
+                        node_text(p, self.text),
+                        "pathname" | "search" | "hash" | "query"
+                    )
+                });
+                let value = if url_part {
+                    self.apply_prefix(value, "https://fixed-host/")
+                } else {
+                    value
+                };
                 if value.is_tainted()
                     && let Some(object) = target.child_by_field_name("object")
                     && let Some(base) = reference_path(object, self.text)

@@ -124,10 +124,11 @@ static TAINT: TaintSpec = TaintSpec {
     ..TaintSpec::DEFAULT
 };
 
-/// A response (`res`, `response`, `reply`) that is not given a non-HTML
+/// A response (`res`, `response`) that is not given a non-HTML
 /// type in the same function, sent something other than an object.
 fn html_response(call: Node<'_>, text: &str, _: &SemanticModel) -> bool {
-    if !super::receiver_named(call, text, &["res", "response", "resp", "reply", "ctx"]) {
+    // Fastify's `reply.send` types a string as text/plain.
+    if !super::receiver_named(call, text, &["res", "response", "resp", "ctx"]) {
         return false;
     }
     let Some(first) = call_args(call).first().map(|a| unwrap(*a)) else {

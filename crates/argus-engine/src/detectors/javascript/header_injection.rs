@@ -102,7 +102,6 @@ const SENSITIVE: &[&str] = &[
     "link",
     "refresh",
     "access-control-allow-origin",
-    "access-control-allow-headers",
     "content-security-policy",
     "x-frame-options",
 ];

@@ -208,7 +208,14 @@ static TAINT: TaintSpec = TaintSpec {
 /// The method is called on a database handle (not `map.get`, not
 /// `regex.exec`).
 fn database_receiver(call: Node<'_>, text: &str, _: &SemanticModel) -> bool {
-    receiver_named(call, text, DATABASE_WORDS)
+    // SQL is text: ORM lookups take an object (`repository.get({ id })`).
+    let text_argument = call_args(call).first().is_some_and(|a| {
+        !matches!(
+            unwrap(*a).kind(),
+            "object" | "array" | "arrow_function" | "function_expression"
+        )
+    });
+    text_argument && receiver_named(call, text, DATABASE_WORDS)
 }
 
 fn sequelize(call: Node<'_>, text: &str, semantic: &SemanticModel) -> bool {
