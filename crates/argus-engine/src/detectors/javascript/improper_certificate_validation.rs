@@ -1,5 +1,5 @@
 use super::super::prelude::*;
-use super::{bool_literal, callee_names, js_string, object_property, property_key, unwrap};
+use super::{bool_literal, callee_names, configured_by_option, js_string, object_property, property_key, unwrap};
 use crate::fix::replace_string_value;
 
 detector! {
@@ -10,7 +10,8 @@ detector! {
     ///   `https.Agent` (axios `httpsAgent`, node-fetch `agent`), got's
     ///   `https: { ... }`, `ws`, `pg`/`mysql` `ssl: { ... }`, nodemailer's
     ///   `tls: { ... }` and any other client taking Node's TLS options;
-    /// - `strictSSL: false` (request, npm clients);
+    /// - `strictSSL: false` (request, npm clients), and assignments of
+///   `false` to an options object's `rejectUnauthorized` or `strictSSL`;
     /// - `NODE_TLS_REJECT_UNAUTHORIZED` set to `"0"` in `process.env` or in
     ///   the environment given to a child process.
     ///
@@ -18,7 +19,10 @@ detector! {
     /// `rejectUnauthorized` only matters with `requestCert: true`, so
     /// `rejectUnauthorized: false` without it is not reported. Values read
     /// from configuration (`rejectUnauthorized: process.env.PGSSL_VERIFY !==
-    /// "false"`) are a deliberate choice and are not reported either. Test
+    /// "false"`) are a deliberate choice and are not reported either, nor is
+    /// code that only runs when an option asks for it (`if
+    /// (options.tlsInsecure) { ... }`, `case "no-verify":`): a library
+    /// implementing its user's explicit setting. Test
     /// code is reported: a disabled check there tends to travel.
     ///
     /// ## Why is this bad?
@@ -96,26 +100,34 @@ fn check_pair(pair: Node<'_>, checker: &mut Checker<'_>) {
             if key == "rejectUnauthorized" && server_without_client_certificates(pair, checker) {
                 return;
             }
-            let message = if key == "strictSSL" {
-                "strictSSL: false turns off TLS certificate validation: anyone on the network path can impersonate the server and read or change the traffic"
-            } else {
-                "rejectUnauthorized: false accepts any TLS certificate: anyone on the network path can impersonate the server and read or change the traffic"
-            };
-            checker.report(
-                pair,
-                Violation::new("validation-disabled", message).with_fix(Fix::replace(
-                    "Validate certificates",
-                    unwrap(value).byte_range(),
-                    "true",
-                )),
-            );
+            report_disabled(pair, key, value, checker);
         }
         ENV_VARIABLE => report_env(pair, value, checker),
         _ => {}
     }
 }
 
-/// `process.env.NODE_TLS_REJECT_UNAUTHORIZED = "0"`.
+fn report_disabled(node: Node<'_>, key: &str, value: Node<'_>, checker: &mut Checker<'_>) {
+    if configured_by_option(node, checker.text) {
+        return;
+    }
+    let message = if key == "strictSSL" {
+        "strictSSL: false turns off TLS certificate validation: anyone on the network path can impersonate the server and read or change the traffic"
+    } else {
+        "rejectUnauthorized: false accepts any TLS certificate: anyone on the network path can impersonate the server and read or change the traffic"
+    };
+    checker.report(
+        node,
+        Violation::new("validation-disabled", message).with_fix(Fix::replace(
+            "Validate certificates",
+            unwrap(value).byte_range(),
+            "true",
+        )),
+    );
+}
+
+/// `process.env.NODE_TLS_REJECT_UNAUTHORIZED = "0"`,
+/// `options.rejectUnauthorized = false`.
 fn check_assignment(assignment: Node<'_>, checker: &mut Checker<'_>) {
     let text = checker.text;
     let (Some(left), Some(right)) = (
@@ -129,6 +141,12 @@ fn check_assignment(assignment: Node<'_>, checker: &mut Checker<'_>) {
         "subscript_expression" => left.child_by_field_name("index").and_then(|i| js_string(i, text)),
         _ => None,
     };
+    if let Some(key) = name.as_deref().filter(|n| matches!(*n, "rejectUnauthorized" | "strictSSL")) {
+        if bool_literal(right, text) == Some(false) {
+            report_disabled(assignment, key, right, checker);
+        }
+        return;
+    }
     if name.as_deref() != Some(ENV_VARIABLE) {
         return;
     }
@@ -141,6 +159,9 @@ fn check_assignment(assignment: Node<'_>, checker: &mut Checker<'_>) {
 
 fn report_env(node: Node<'_>, value: Node<'_>, checker: &mut Checker<'_>) {
     let text = checker.text;
+    if configured_by_option(node, text) {
+        return;
+    }
     let value = unwrap(value);
     let disabled = js_string(value, text).is_some_and(|v| v == "0")
         || (value.kind() == "number" && node_text(value, text) == "0");

@@ -365,3 +365,40 @@ pub fn remove_member(member: Node<'_>) -> Option<Edit> {
     }
     Some(Edit::replace(member.byte_range(), ""))
 }
+
+/// Whether `node` only runs when a configuration option asks for it: it
+/// sits in an `if`, `case` or `?:` whose condition names TLS verification
+/// (`if (options.tlsInsecure)`, `case 'no-verify':`,
+/// `strictSSL === false ? ... : ...`). Such code implements a user's
+/// explicit choice rather than making one.
+pub fn configured_by_option(node: Node<'_>, text: &str) -> bool {
+    const OPTION_WORDS: &[&str] = &[
+        "insecure", "verify", "reject", "strictssl", "selfsigned", "self_signed", "allowinvalid",
+        "allow_invalid", "skipverif", "unauthorized",
+    ];
+    let names_option = |condition: Node<'_>| {
+        let lower = node_text(condition, text).to_ascii_lowercase();
+        OPTION_WORDS.iter().any(|w| lower.contains(w))
+    };
+    let mut current = node;
+    while let Some(parent) = current.parent() {
+        if FUNCTION_KINDS.contains(&parent.kind()) && parent.kind() != "arrow_function" {
+            return false;
+        }
+        let condition = match parent.kind() {
+            "if_statement" => parent
+                .child_by_field_name("condition")
+                .filter(|c| c.byte_range() != current.byte_range()),
+            "ternary_expression" => parent
+                .child_by_field_name("condition")
+                .filter(|c| c.byte_range() != current.byte_range()),
+            "switch_case" => parent.child_by_field_name("value"),
+            _ => None,
+        };
+        if condition.is_some_and(names_option) {
+            return true;
+        }
+        current = parent;
+    }
+    false
+}

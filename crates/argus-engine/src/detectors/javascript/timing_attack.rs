@@ -11,8 +11,10 @@ detector! {
     /// such a name, or the result of `createHmac(...).digest(...)`
     /// (directly or through a variable). The other side must come from
     /// the request (`req.headers`, `req.query`, `req.body`, `ctx.request`,
-    /// ...) or be a parameter of the enclosing function, directly or
-    /// through a variable.
+    /// ...) or be a parameter of an enclosing function, directly or
+    /// through a variable. A name that is just `token` is as often a lexer
+    /// or syntax-tree token as a secret, so it counts only when the other
+    /// side is request data.
     ///
     /// Comparisons with `null`, `undefined`, literals, `typeof` results or
     /// lengths are not reported, nor are two values that both come from
@@ -80,7 +82,9 @@ const NOT_THE_SECRET: &[&str] = &[
     "type", "length", "len", "name", "id", "count", "expires", "expiry", "expiration", "exp",
     "kind", "status", "version", "hint", "field", "label", "header", "algorithm", "alg",
     "url", "path", "prefix", "format", "encoding", "mode", "policy", "strength", "required",
-    "enabled", "changed", "at", "date", "time", "created", "updated",
+    "enabled", "changed", "at", "date", "time", "created", "updated", "first", "last", "next",
+    "prev", "previous", "before", "after", "opening", "closing", "open", "close", "start", "end",
+    "line", "current", "curly", "paren", "bracket", "punctuator", "comma", "semi", "construction",
 ];
 
 /// Roots of request data.
@@ -115,10 +119,14 @@ fn check(node: Node<'_>, checker: &mut Checker<'_>) {
     }
     let (secret, given) = if left_untrusted { (right, left) } else { (left, right) };
     let Some(kind) = secret_kind(secret, function, text, 0) else {
-        // The caller's value may name the secret it is meant to match
-        // (`req.headers["x-signature"] === expected`).
         return;
     };
+    // A bare `token` is as often a lexer or AST token as a secret: it
+    // counts only against request data.
+    if kind == "token" && !from_request(given, function, text) {
+        return;
+    }
+    let kind = if kind == "token" { "secret token" } else { kind };
     let mut violation = Violation::new(
         "non-constant-time-comparison",
         format!("comparing a {kind} with `{operator}` takes longer the more leading characters match: an attacker can time the comparison and recover the value; use crypto.timingSafeEqual"),
@@ -166,9 +174,18 @@ fn untrusted(node: Node<'_>, function: Option<Node<'_>>, text: &str, depth: usiz
         "identifier" => {
             let name = node_text(node, text);
             let Some(function) = function else { return false };
-            is_parameter(function, name, text)
-                || local_value(function, name, text)
-                    .is_some_and(|v| untrusted(v, Some(function), text, depth + 1))
+            if let Some(value) = local_value(function, name, text) {
+                return untrusted(value, Some(function), text, depth + 1);
+            }
+            // A parameter of this or an enclosing function.
+            let mut scope = Some(function);
+            while let Some(f) = scope {
+                if is_parameter(f, name, text) {
+                    return true;
+                }
+                scope = enclosing_function(f);
+            }
+            false
         }
         "member_expression" | "subscript_expression" | "call_expression" => {
             let source = node_text(node, text);
@@ -181,6 +198,21 @@ fn untrusted(node: Node<'_>, function: Option<Node<'_>>, text: &str, depth: usiz
                     .any(|p| REQUEST_PARTS.contains(&p.trim_end_matches([']', ')'])) || *p == "request")
         }
         "await_expression" => node.named_child(0).is_some_and(|n| untrusted(n, function, text, depth + 1)),
+        _ => false,
+    }
+}
+
+/// Whether a value is request data, directly or through a variable.
+fn from_request(node: Node<'_>, function: Option<Node<'_>>, text: &str) -> bool {
+    let node = unwrap(node);
+    match node.kind() {
+        "identifier" => function
+            .and_then(|f| local_value(f, node_text(node, text), text))
+            .is_some_and(|v| from_request(v, function, text)),
+        "member_expression" | "subscript_expression" | "call_expression" => {
+            untrusted(node, None, text, 0)
+        }
+        "await_expression" => node.named_child(0).is_some_and(|n| from_request(n, function, text)),
         _ => false,
     }
 }
@@ -226,6 +258,8 @@ fn secret_kind(node: Node<'_>, function: Option<Node<'_>>, text: &str, depth: us
             "signature"
         } else if words.iter().any(|w| matches!(w.as_str(), "password" | "passwd" | "pwd" | "passphrase" | "passcode")) {
             "password"
+        } else if words.iter().all(|w| w == "token" || w == "tokens") {
+            "token"
         } else {
             "secret token"
         }

@@ -1,5 +1,5 @@
 use super::super::prelude::*;
-use super::{FUNCTION_KINDS, property_key, remove_member, unwrap};
+use super::{FUNCTION_KINDS, configured_by_option, property_key, remove_member, unwrap};
 
 detector! {
     /// ## What it does
@@ -12,7 +12,9 @@ detector! {
     ///
     /// A function that does its own checks (pinning a fingerprint and
     /// returning an `Error` otherwise) or delegates to
-    /// `tls.checkServerIdentity` is not reported.
+    /// `tls.checkServerIdentity` is not reported, nor is code that only
+    /// runs when a TLS option asks for it (`if (options.tlsInsecure)`): a
+    /// library implementing its user's explicit setting.
     ///
     /// ## Why is this bad?
     /// Certificate validation proves only that a trusted CA signed the
@@ -87,7 +89,7 @@ fn check(node: Node<'_>, checker: &mut Checker<'_>) {
             (right, false)
         }
     };
-    if !accepts_everything(value, checker, 0) {
+    if !accepts_everything(value, checker, 0) || configured_by_option(node, text) {
         return;
     }
     let mut violation = Violation::new(
