@@ -111,7 +111,7 @@ fn check(call: Node<'_>, checker: &mut Checker<'_>) {
         {
             return;
         }
-        if !report_random(call, *iv, "IV", checker) && is_constant(*iv, text, 0) {
+        if !report_random(call, *iv, "IV", checker) && is_constant(*iv, text, 0) && !is_empty(*iv, text) {
             report_constant_iv(call, checker);
         }
         return;
@@ -311,6 +311,18 @@ fn is_constant(node: Node<'_>, text: &str, depth: usize) -> bool {
         }
         _ => false,
     }
+}
+
+/// `""` or `Buffer.alloc(0)`: ciphers that take an IV reject an empty one,
+/// so an empty IV means a cipher without one (`des-ede3` is ECB).
+fn is_empty(node: Node<'_>, text: &str) -> bool {
+    let node = unwrap(node);
+    if js_string(node, text).is_some_and(|s| s.is_empty()) {
+        return true;
+    }
+    node.kind() == "call_expression"
+        && call_args(node).len() == 1
+        && number_literal(call_args(node)[0], text) == Some(0)
 }
 
 /// Whether the file fills the buffer `name` after creating it

@@ -76,6 +76,15 @@ const SECRET_WORDS: &[&str] = &[
     "apikey", "otp", "totp", "csrf", "xsrf", "passphrase", "passcode",
 ];
 
+/// Words that make a `...Token` name a credential (`resetToken`,
+/// `accessToken`, `csrfToken`).
+const TOKEN_QUALIFIERS: &[&str] = &[
+    "access", "refresh", "reset", "auth", "api", "session", "bearer", "verification", "verify",
+    "confirm", "confirmation", "invite", "invitation", "unsubscribe", "id", "magic", "login",
+    "activation", "activate", "recovery", "remember", "admin", "webhook", "secret", "security",
+    "password", "email", "signup", "registration", "oauth", "client", "user", "device", "push",
+];
+
 /// Words that make a name a property of a secret rather than the secret
 /// (`tokenType`, `passwordLength`, `secretName`).
 const NOT_THE_SECRET: &[&str] = &[
@@ -223,7 +232,7 @@ fn secret_kind(node: Node<'_>, function: Option<Node<'_>>, text: &str, depth: us
     if depth > 2 {
         return None;
     }
-    if is_digest(node, text) {
+    if is_digest(node, function, text) {
         return Some("digest");
     }
     let name = match node.kind() {
@@ -246,7 +255,15 @@ fn secret_kind(node: Node<'_>, function: Option<Node<'_>>, text: &str, depth: us
         return Some(kind);
     }
     let words = words(name);
-    if words.iter().any(|w| NOT_THE_SECRET.contains(&w.as_str())) {
+    // `tokenType`, `passwordLength`: a property of the secret, named after it.
+    let first_secret = words
+        .iter()
+        .position(|w| SECRET_WORDS.contains(&w.as_str()) || w == "key")
+        .unwrap_or(0);
+    if words[first_secret..]
+        .iter()
+        .any(|w| NOT_THE_SECRET.contains(&w.as_str()))
+    {
         return None;
     }
     let pair = words.windows(2).any(|p| {
@@ -258,7 +275,11 @@ fn secret_kind(node: Node<'_>, function: Option<Node<'_>>, text: &str, depth: us
             "signature"
         } else if words.iter().any(|w| matches!(w.as_str(), "password" | "passwd" | "pwd" | "passphrase" | "passcode")) {
             "password"
-        } else if words.iter().all(|w| w == "token" || w == "tokens") {
+        } else if words.iter().all(|w| {
+            w == "token" || w == "tokens" || !SECRET_WORDS.contains(&w.as_str()) && !TOKEN_QUALIFIERS.contains(&w.as_str())
+        }) && !pair
+        {
+            // `token`, `esmCodeToken`: no word says it is a credential.
             "token"
         } else {
             "secret token"
@@ -266,15 +287,27 @@ fn secret_kind(node: Node<'_>, function: Option<Node<'_>>, text: &str, depth: us
     })
 }
 
-/// `....digest("hex")` called on an HMAC or hash.
-fn is_digest(node: Node<'_>, text: &str) -> bool {
+/// `....digest("hex")` called on an HMAC (`createHmac(...)....digest("hex")`,
+/// or `hmac.digest("hex")` after `const hmac = createHmac(...)`).
+fn is_digest(node: Node<'_>, scope: Option<Node<'_>>, text: &str) -> bool {
     if node.kind() != "call_expression" {
         return false;
     }
     let Some(function) = node.child_by_field_name("function") else { return false };
+    let mut receiver = function.child_by_field_name("object");
+    while let Some(r) = receiver.filter(|r| matches!(r.kind(), "call_expression" | "member_expression")) {
+        receiver = r
+            .child_by_field_name("function")
+            .or_else(|| r.child_by_field_name("object"));
+    }
+    let hmac_variable = receiver
+        .filter(|r| r.kind() == "identifier")
+        .zip(scope)
+        .and_then(|(r, f)| local_value(f, node_text(r, text), text))
+        .is_some_and(|v| node_text(v, text).contains("createHmac"));
     function.kind() == "member_expression"
         && function.child_by_field_name("property").is_some_and(|p| node_text(p, text) == "digest")
-        && node_text(function, text).contains("createHmac")
+        && (node_text(function, text).contains("createHmac") || hmac_variable)
         && node
             .child_by_field_name("arguments")
             .and_then(|a| a.named_child(0))
@@ -307,6 +340,37 @@ fn is_parameter(function: Node<'_>, name: &str, text: &str) -> bool {
     false
 }
 
+/// Whether a declaration target binds `name`: the identifier itself or a
+/// destructuring pattern (`const { signature } = req.body`).
+fn binds(target: Node<'_>, name: &str, text: &str) -> bool {
+    match target.kind() {
+        "identifier" => node_text(target, text) == name,
+        "object_pattern" | "array_pattern" => {
+            let mut stack = vec![target];
+            while let Some(n) = stack.pop() {
+                if matches!(n.kind(), "identifier" | "shorthand_property_identifier_pattern")
+                    && node_text(n, text) == name
+                    && n.parent().is_none_or(|p| {
+                        p.kind() != "pair_pattern" || p.child_by_field_name("key") != Some(n)
+                    })
+                {
+                    return true;
+                }
+                if n.kind() == "assignment_pattern" || n.kind() == "object_assignment_pattern" {
+                    if let Some(left) = n.child_by_field_name("left") {
+                        stack.push(left);
+                    }
+                    continue;
+                }
+                let mut cursor = n.walk();
+                stack.extend(n.named_children(&mut cursor));
+            }
+            false
+        }
+        _ => false,
+    }
+}
+
 /// The value a variable declared in `function` (not in nested functions)
 /// is initialised with, when it is declared once.
 fn local_value<'t>(function: Node<'t>, name: &str, text: &str) -> Option<Node<'t>> {
@@ -318,7 +382,7 @@ fn local_value<'t>(function: Node<'t>, name: &str, text: &str) -> Option<Node<'t
             continue;
         }
         if n.kind() == "variable_declarator"
-            && n.child_by_field_name("name").is_some_and(|t| node_text(t, text) == name)
+            && n.child_by_field_name("name").is_some_and(|t| binds(t, name, text))
         {
             if found.is_some() {
                 return None;
