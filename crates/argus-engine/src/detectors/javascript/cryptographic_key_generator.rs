@@ -1,5 +1,8 @@
 use super::super::prelude::*;
-use super::{FUNCTION_KINDS, call_args, callee_matches, callee_names, const_value, js_string, number_literal, object_property, unwrap};
+use super::{
+    FUNCTION_KINDS, call_args, callee_matches, callee_names, const_value, js_string,
+    number_literal, object_property, unwrap,
+};
 
 detector! {
     /// ## What it does
@@ -99,7 +102,10 @@ fn check(call: Node<'_>, checker: &mut Checker<'_>) {
     let text = checker.text;
     let args = call_args(call);
     if callee_matches(call, checker, CIPHERS).is_some() {
-        let algorithm = args.first().and_then(|a| js_string(*a, text)).map(|a| a.to_ascii_lowercase());
+        let algorithm = args
+            .first()
+            .and_then(|a| js_string(*a, text))
+            .map(|a| a.to_ascii_lowercase());
         if let Some(key) = args.get(1) {
             report_random(call, *key, "key", checker);
         }
@@ -111,7 +117,10 @@ fn check(call: Node<'_>, checker: &mut Checker<'_>) {
         {
             return;
         }
-        if !report_random(call, *iv, "IV", checker) && is_constant(*iv, text, 0) && !is_empty(*iv, text) {
+        if !report_random(call, *iv, "IV", checker)
+            && is_constant(*iv, text, 0)
+            && !is_empty(*iv, text)
+        {
             report_constant_iv(call, checker);
         }
         return;
@@ -174,7 +183,9 @@ fn check(call: Node<'_>, checker: &mut Checker<'_>) {
     }
     if callee_matches(call, checker, SUBTLE_ENCRYPT).is_some() {
         let Some(params) = args.first() else { return };
-        let Some(iv) = object_property(*params, "iv", text).or_else(|| object_property(*params, "counter", text)) else {
+        let Some(iv) = object_property(*params, "iv", text)
+            .or_else(|| object_property(*params, "counter", text))
+        else {
             return;
         };
         if !report_random(call, iv, "IV", checker) && is_constant(iv, text, 0) {
@@ -208,9 +219,8 @@ fn check_salt(call: Node<'_>, salt: Node<'_>, kdf: &str, checker: &mut Checker<'
 
 fn check_iterations(call: Node<'_>, iterations: Node<'_>, checker: &mut Checker<'_>) {
     let text = checker.text;
-    let value = number_literal(iterations, text).or_else(|| {
-        const_value(iterations, text).and_then(|v| number_literal(v, text))
-    });
+    let value = number_literal(iterations, text)
+        .or_else(|| const_value(iterations, text).and_then(|v| number_literal(v, text)));
     let Some(count) = value.filter(|c| *c < MIN_ITERATIONS) else {
         return;
     };
@@ -224,7 +234,12 @@ fn check_iterations(call: Node<'_>, iterations: Node<'_>, checker: &mut Checker<
 }
 
 /// Reports `Math.random()` in key material; whether it did.
-fn report_random(call: Node<'_>, argument: Node<'_>, what: &str, checker: &mut Checker<'_>) -> bool {
+fn report_random(
+    call: Node<'_>,
+    argument: Node<'_>,
+    what: &str,
+    checker: &mut Checker<'_>,
+) -> bool {
     let text = checker.text;
     let from_random = contains_math_random(argument, checker)
         || const_value(argument, text).is_some_and(|v| contains_math_random(v, checker));
@@ -247,7 +262,9 @@ fn contains_math_random(node: Node<'_>, checker: &Checker<'_>) -> bool {
         if FUNCTION_KINDS.contains(&n.kind()) {
             continue;
         }
-        if n.kind() == "call_expression" && callee_names(n, checker).iter().any(|c| c == "Math.random") {
+        if n.kind() == "call_expression"
+            && callee_names(n, checker).iter().any(|c| c == "Math.random")
+        {
             return checker.semantic.binding("Math").is_none();
         }
         let mut cursor = n.walk();
@@ -273,7 +290,8 @@ fn is_constant(node: Node<'_>, text: &str, depth: usize) -> bool {
         "template_string" => js_string(node, text).is_some(),
         "array" => {
             let mut cursor = node.walk();
-            node.named_children(&mut cursor).all(|e| number_literal(e, text).is_some())
+            node.named_children(&mut cursor)
+                .all(|e| number_literal(e, text).is_some())
         }
         "number" => true,
         "identifier" => {
@@ -287,7 +305,9 @@ fn is_constant(node: Node<'_>, text: &str, depth: usize) -> bool {
                 "new_expression" => node.child_by_field_name("constructor"),
                 _ => node.child_by_field_name("function"),
             };
-            let Some(function) = function else { return false };
+            let Some(function) = function else {
+                return false;
+            };
             let name = node_text(function, text);
             let method = name.rsplit('.').next().unwrap_or(name);
             let buffer_like = name.starts_with("Buffer")
@@ -297,7 +317,9 @@ fn is_constant(node: Node<'_>, text: &str, depth: usize) -> bool {
             let args = call_args(node);
             if node.kind() == "new_expression" {
                 // `new Uint8Array(12)`, `new Buffer("...")`.
-                return buffer_like && !args.is_empty() && args.iter().all(|a| is_constant(*a, text, depth + 1));
+                return buffer_like
+                    && !args.is_empty()
+                    && args.iter().all(|a| is_constant(*a, text, depth + 1));
             }
             if !(buffer_like && CONSTANT_MAKERS.contains(&method)) || args.is_empty() {
                 return false;

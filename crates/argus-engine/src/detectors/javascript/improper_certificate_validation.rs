@@ -1,5 +1,8 @@
 use super::super::prelude::*;
-use super::{bool_literal, callee_names, configured_by_option, js_string, object_property, property_key, unwrap};
+use super::{
+    bool_literal, callee_names, configured_by_option, js_string, object_property, property_key,
+    unwrap,
+};
 use crate::fix::replace_string_value;
 
 detector! {
@@ -90,8 +93,12 @@ fn check(node: Node<'_>, checker: &mut Checker<'_>) {
 
 fn check_pair(pair: Node<'_>, checker: &mut Checker<'_>) {
     let text = checker.text;
-    let Some(key) = property_key(pair, text) else { return };
-    let Some(value) = pair.child_by_field_name("value") else { return };
+    let Some(key) = property_key(pair, text) else {
+        return;
+    };
+    let Some(value) = pair.child_by_field_name("value") else {
+        return;
+    };
     match key {
         "rejectUnauthorized" | "strictSSL" => {
             if bool_literal(value, text) != Some(false) {
@@ -137,11 +144,18 @@ fn check_assignment(assignment: Node<'_>, checker: &mut Checker<'_>) {
         return;
     };
     let name = match left.kind() {
-        "member_expression" => left.child_by_field_name("property").map(|p| node_text(p, text).to_string()),
-        "subscript_expression" => left.child_by_field_name("index").and_then(|i| js_string(i, text)),
+        "member_expression" => left
+            .child_by_field_name("property")
+            .map(|p| node_text(p, text).to_string()),
+        "subscript_expression" => left
+            .child_by_field_name("index")
+            .and_then(|i| js_string(i, text)),
         _ => None,
     };
-    if let Some(key) = name.as_deref().filter(|n| matches!(*n, "rejectUnauthorized" | "strictSSL")) {
+    if let Some(key) = name
+        .as_deref()
+        .filter(|n| matches!(*n, "rejectUnauthorized" | "strictSSL"))
+    {
         if bool_literal(right, text) == Some(false) {
             report_disabled(assignment, key, right, checker);
         }
@@ -150,7 +164,9 @@ fn check_assignment(assignment: Node<'_>, checker: &mut Checker<'_>) {
     if name.as_deref() != Some(ENV_VARIABLE) {
         return;
     }
-    let object = left.child_by_field_name("object").map(|o| node_text(o, text));
+    let object = left
+        .child_by_field_name("object")
+        .map(|o| node_text(o, text));
     if !object.is_some_and(|o| o.ends_with("env")) {
         return;
     }
@@ -187,7 +203,9 @@ fn report_env(node: Node<'_>, value: Node<'_>, checker: &mut Checker<'_>) {
 /// for client certificates.
 fn server_without_client_certificates(pair: Node<'_>, checker: &Checker<'_>) -> bool {
     let text = checker.text;
-    let Some(object) = pair.parent() else { return false };
+    let Some(object) = pair.parent() else {
+        return false;
+    };
     let Some(call) = object
         .parent()
         .filter(|a| a.kind() == "arguments")
@@ -199,5 +217,6 @@ fn server_without_client_certificates(pair: Node<'_>, checker: &Checker<'_>) -> 
     if !names.iter().any(|n| SERVERS.contains(&n.as_str())) {
         return false;
     }
-    object_property(object, "requestCert", text).is_none_or(|v| bool_literal(v, text) == Some(false))
+    object_property(object, "requestCert", text)
+        .is_none_or(|v| bool_literal(v, text) == Some(false))
 }

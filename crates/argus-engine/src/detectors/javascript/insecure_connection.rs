@@ -1,5 +1,7 @@
 use super::super::prelude::*;
-use super::{call_args, callee_names, const_value, js_string, object_property, property_key, unwrap};
+use super::{
+    call_args, callee_names, const_value, js_string, object_property, property_key, unwrap,
+};
 use crate::fix::replace_string_value;
 
 detector! {
@@ -77,21 +79,85 @@ detector! {
 
 /// Clients whose first argument is a URL (or options holding one).
 const CLIENTS: &[&str] = &[
-    "http.get", "http.request", "fetch", "window.fetch", "globalThis.fetch", "node-fetch",
-    "node-fetch.default", "cross-fetch", "isomorphic-fetch", "undici.fetch", "undici.request",
-    "undici.stream", "axios", "axios.default", "axios.get", "axios.post", "axios.put",
-    "axios.patch", "axios.delete", "axios.head", "axios.options", "axios.request",
-    "axios.create", "got", "got.default", "got.get", "got.post", "got.put", "got.patch",
-    "got.delete", "got.head", "got.stream", "got.extend", "got.paginate", "request",
-    "request.get", "request.post", "request.put", "request.patch", "request.del",
-    "request.delete", "request.head", "request-promise", "request-promise-native",
-    "superagent", "superagent.get", "superagent.post", "superagent.put", "superagent.patch",
-    "superagent.delete", "superagent.del", "superagent.head", "needle", "needle.get",
-    "needle.post", "needle.put", "needle.delete", "needle.head", "needle.request", "WebSocket",
-    "window.WebSocket", "ws", "ws.WebSocket", "isomorphic-ws", "reconnecting-websocket",
-    "socket.io-client", "socket.io-client.io", "socket.io-client.connect", "EventSource",
-    "eventsource", "ky", "ky.get", "ky.post", "ky.create", "ofetch", "ofetch.ofetch",
-    "node-fetch-native", "phin", "bent",
+    "http.get",
+    "http.request",
+    "fetch",
+    "window.fetch",
+    "globalThis.fetch",
+    "node-fetch",
+    "node-fetch.default",
+    "cross-fetch",
+    "isomorphic-fetch",
+    "undici.fetch",
+    "undici.request",
+    "undici.stream",
+    "axios",
+    "axios.default",
+    "axios.get",
+    "axios.post",
+    "axios.put",
+    "axios.patch",
+    "axios.delete",
+    "axios.head",
+    "axios.options",
+    "axios.request",
+    "axios.create",
+    "got",
+    "got.default",
+    "got.get",
+    "got.post",
+    "got.put",
+    "got.patch",
+    "got.delete",
+    "got.head",
+    "got.stream",
+    "got.extend",
+    "got.paginate",
+    "request",
+    "request.get",
+    "request.post",
+    "request.put",
+    "request.patch",
+    "request.del",
+    "request.delete",
+    "request.head",
+    "request-promise",
+    "request-promise-native",
+    "superagent",
+    "superagent.get",
+    "superagent.post",
+    "superagent.put",
+    "superagent.patch",
+    "superagent.delete",
+    "superagent.del",
+    "superagent.head",
+    "needle",
+    "needle.get",
+    "needle.post",
+    "needle.put",
+    "needle.delete",
+    "needle.head",
+    "needle.request",
+    "WebSocket",
+    "window.WebSocket",
+    "ws",
+    "ws.WebSocket",
+    "isomorphic-ws",
+    "reconnecting-websocket",
+    "socket.io-client",
+    "socket.io-client.io",
+    "socket.io-client.connect",
+    "EventSource",
+    "eventsource",
+    "ky",
+    "ky.get",
+    "ky.post",
+    "ky.create",
+    "ofetch",
+    "ofetch.ofetch",
+    "node-fetch-native",
+    "phin",
+    "bent",
 ];
 
 /// Option properties holding the URL a client requests.
@@ -119,14 +185,20 @@ fn check_client(call: Node<'_>, checker: &mut Checker<'_>) {
     if !names.iter().any(|n| CLIENTS.contains(&n.as_str())) {
         return;
     }
-    let Some(first) = call_args(call).first().copied() else { return };
+    let Some(first) = call_args(call).first().copied() else {
+        return;
+    };
     let url = if unwrap(first).kind() == "object" {
-        URL_KEYS.iter().find_map(|k| object_property(first, k, text))
+        URL_KEYS
+            .iter()
+            .find_map(|k| object_property(first, k, text))
     } else {
         Some(first)
     };
     let Some(url) = url else { return };
-    let Some((literal, scheme, host)) = url_literal(url, text, 0) else { return };
+    let Some((literal, scheme, host)) = url_literal(url, text, 0) else {
+        return;
+    };
     if is_local(&host) {
         return;
     }
@@ -138,7 +210,9 @@ fn check_client(call: Node<'_>, checker: &mut Checker<'_>) {
     };
     let mut violation = Violation::new(
         "cleartext-url",
-        format!("`{scheme}://{host}` is requested over plain {what}: anyone on the network path can read and change the traffic"),
+        format!(
+            "`{scheme}://{host}` is requested over plain {what}: anyone on the network path can read and change the traffic"
+        ),
     );
     if let Some(secure) = secure {
         // The scheme starts right after the opening quote or backtick.
@@ -155,7 +229,11 @@ fn check_client(call: Node<'_>, checker: &mut Checker<'_>) {
 /// The literal a URL expression starts with, its scheme and host:
 /// `"http://h/x"`, `` `http://h/${id}` ``, `"http://h" + path`, or a
 /// `const` holding one.
-fn url_literal<'t>(url: Node<'t>, text: &str, depth: usize) -> Option<(Node<'t>, &'static str, String)> {
+fn url_literal<'t>(
+    url: Node<'t>,
+    text: &str,
+    depth: usize,
+) -> Option<(Node<'t>, &'static str, String)> {
     if depth > 3 {
         return None;
     }
@@ -177,7 +255,9 @@ fn url_literal<'t>(url: Node<'t>, text: &str, depth: usize) -> Option<(Node<'t>,
             Some((url, scheme, host.to_ascii_lowercase()))
         }
         "binary_expression" => {
-            let operator = url.child_by_field_name("operator").map(|o| node_text(o, text));
+            let operator = url
+                .child_by_field_name("operator")
+                .map(|o| node_text(o, text));
             if operator != Some("+") {
                 return None;
             }
@@ -197,12 +277,23 @@ fn is_local(host: &str) -> bool {
         return true;
     }
     const LOCAL_SUFFIXES: &[&str] = &[
-        ".localhost", ".local", ".internal", ".test", ".example", ".invalid", ".lan",
-        ".home.arpa", ".localdomain", ".svc", ".cluster.local",
+        ".localhost",
+        ".local",
+        ".internal",
+        ".test",
+        ".example",
+        ".invalid",
+        ".lan",
+        ".home.arpa",
+        ".localdomain",
+        ".svc",
+        ".cluster.local",
     ];
     const EXAMPLE: &[&str] = &["example.com", "example.org", "example.net"];
     if LOCAL_SUFFIXES.iter().any(|s| host.ends_with(s))
-        || EXAMPLE.iter().any(|e| host == *e || host.ends_with(&format!(".{e}")))
+        || EXAMPLE
+            .iter()
+            .any(|e| host == *e || host.ends_with(&format!(".{e}")))
     {
         return true;
     }
@@ -223,22 +314,41 @@ fn weak_version(version: &str) -> bool {
 
 fn check_pair(pair: Node<'_>, checker: &mut Checker<'_>) {
     let text = checker.text;
-    let Some(key) = property_key(pair, text) else { return };
-    let Some(value) = pair.child_by_field_name("value") else { return };
+    let Some(key) = property_key(pair, text) else {
+        return;
+    };
+    let Some(value) = pair.child_by_field_name("value") else {
+        return;
+    };
     match key {
         "minVersion" | "maxVersion" => {
-            let Some(version) = js_string(value, text) else { return };
+            let Some(version) = js_string(value, text) else {
+                return;
+            };
             if !weak_version(&version) {
                 return;
             }
-            let replacement = if key == "minVersion" { "TLSv1.2" } else { "TLSv1.3" };
+            let replacement = if key == "minVersion" {
+                "TLSv1.2"
+            } else {
+                "TLSv1.3"
+            };
             report_version(pair, value, &version, replacement, checker);
         }
         "secureProtocol" => {
-            let Some(method) = js_string(value, text) else { return };
-            let weak = ["SSLv2", "SSLv3", "TLSv1_method", "TLSv1_client", "TLSv1_server", "TLSv1_1"]
-                .iter()
-                .any(|p| method.starts_with(p));
+            let Some(method) = js_string(value, text) else {
+                return;
+            };
+            let weak = [
+                "SSLv2",
+                "SSLv3",
+                "TLSv1_method",
+                "TLSv1_client",
+                "TLSv1_server",
+                "TLSv1_1",
+            ]
+            .iter()
+            .any(|p| method.starts_with(p));
             if !weak {
                 return;
             }
@@ -251,7 +361,9 @@ fn check_pair(pair: Node<'_>, checker: &mut Checker<'_>) {
             };
             let mut violation = Violation::new(
                 "weak-tls-version",
-                format!("secureProtocol `{method}` pins a broken, deprecated protocol version (POODLE, BEAST; RFC 8996)"),
+                format!(
+                    "secureProtocol `{method}` pins a broken, deprecated protocol version (POODLE, BEAST; RFC 8996)"
+                ),
             );
             if let Some(edit) = replace_string_value(unwrap(value), text, replacement) {
                 violation = violation.with_fix(Fix::new(
@@ -262,7 +374,9 @@ fn check_pair(pair: Node<'_>, checker: &mut Checker<'_>) {
             checker.report(pair, violation);
         }
         "ciphers" => {
-            let Some(list) = js_string(value, text) else { return };
+            let Some(list) = js_string(value, text) else {
+                return;
+            };
             if let Some(suite) = weak_suite(&list) {
                 checker.report(
                     pair,
@@ -294,16 +408,26 @@ fn check_default_version(assignment: Node<'_>, checker: &mut Checker<'_>) {
     } else {
         return;
     };
-    let Some(version) = js_string(right, text) else { return };
+    let Some(version) = js_string(right, text) else {
+        return;
+    };
     if weak_version(&version) {
         report_version(assignment, right, &version, replacement, checker);
     }
 }
 
-fn report_version(node: Node<'_>, value: Node<'_>, version: &str, replacement: &str, checker: &mut Checker<'_>) {
+fn report_version(
+    node: Node<'_>,
+    value: Node<'_>,
+    version: &str,
+    replacement: &str,
+    checker: &mut Checker<'_>,
+) {
     let mut violation = Violation::new(
         "weak-tls-version",
-        format!("`{version}` allows a broken, deprecated protocol version (POODLE, BEAST; RFC 8996)"),
+        format!(
+            "`{version}` allows a broken, deprecated protocol version (POODLE, BEAST; RFC 8996)"
+        ),
     );
     if let Some(edit) = replace_string_value(unwrap(value), checker.text, replacement) {
         violation = violation.with_fix(Fix::new(format!("Use {replacement}"), vec![edit]));
@@ -320,8 +444,22 @@ fn weak_suite(list: &str) -> Option<&str> {
             upper.split('-').any(|part| {
                 matches!(
                     part,
-                    "NULL" | "ENULL" | "ANULL" | "EXPORT" | "EXP" | "EXPORT40" | "EXPORT56" | "RC4"
-                        | "DES" | "3DES" | "CBC3" | "MD5" | "LOW" | "ADH" | "AECDH" | "RC2"
+                    "NULL"
+                        | "ENULL"
+                        | "ANULL"
+                        | "EXPORT"
+                        | "EXP"
+                        | "EXPORT40"
+                        | "EXPORT56"
+                        | "RC4"
+                        | "DES"
+                        | "3DES"
+                        | "CBC3"
+                        | "MD5"
+                        | "LOW"
+                        | "ADH"
+                        | "AECDH"
+                        | "RC2"
                 )
             })
         })

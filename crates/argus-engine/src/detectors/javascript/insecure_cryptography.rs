@@ -1,5 +1,8 @@
 use super::super::prelude::*;
-use super::{call_args, callee_matches, callee_names, is_imported, js_string, number_literal, object_property, unwrap};
+use super::{
+    call_args, callee_matches, callee_names, is_imported, js_string, number_literal,
+    object_property, unwrap,
+};
 use crate::fix::replace_string_value;
 
 detector! {
@@ -155,7 +158,11 @@ fn check(call: Node<'_>, checker: &mut Checker<'_>) {
             return;
         };
         if let Some((display, why)) = weak_cipher(&name) {
-            let rule = if target.contains("Decipher") { "weak-decipher" } else { "weak-cipher" };
+            let rule = if target.contains("Decipher") {
+                "weak-decipher"
+            } else {
+                "weak-cipher"
+            };
             checker.report(
                 call,
                 Violation::new(rule, format!("`{name}` uses {display}, which {why}")),
@@ -182,7 +189,10 @@ fn check(call: Node<'_>, checker: &mut Checker<'_>) {
         return;
     }
     if callee_matches(call, checker, RSA_ENCRYPTION).is_some() {
-        let Some(padding) = args.first().and_then(|o| object_property(*o, "padding", text)) else {
+        let Some(padding) = args
+            .first()
+            .and_then(|o| object_property(*o, "padding", text))
+        else {
             return;
         };
         let padding_text = node_text(padding, text);
@@ -206,13 +216,19 @@ fn check(call: Node<'_>, checker: &mut Checker<'_>) {
         return;
     }
     if callee_matches(call, checker, KEY_PAIR).is_some() {
-        let (Some(kind), Some(options)) = (args.first().and_then(|a| js_string(*a, text)), args.get(1)) else {
+        let (Some(kind), Some(options)) =
+            (args.first().and_then(|a| js_string(*a, text)), args.get(1))
+        else {
             return;
         };
         match kind.to_ascii_lowercase().as_str() {
-            "rsa" | "rsa-pss" | "dsa" => {
-                report_small_key(call, *options, "modulusLength", &kind.to_ascii_uppercase(), checker)
-            }
+            "rsa" | "rsa-pss" | "dsa" => report_small_key(
+                call,
+                *options,
+                "modulusLength",
+                &kind.to_ascii_uppercase(),
+                checker,
+            ),
             "dh" => report_small_key(call, *options, "primeLength", "Diffie-Hellman", checker),
             "ec" => report_weak_curve(call, *options, checker),
             _ => {}
@@ -231,9 +247,17 @@ fn check(call: Node<'_>, checker: &mut Checker<'_>) {
         }
         return;
     }
-    if callee_matches(call, checker, &["crypto.getDiffieHellman", "crypto.createDiffieHellmanGroup"]).is_some() {
+    if callee_matches(
+        call,
+        checker,
+        &["crypto.getDiffieHellman", "crypto.createDiffieHellmanGroup"],
+    )
+    .is_some()
+    {
         let Some(group) = args.first() else { return };
-        let Some(name) = js_string(*group, text) else { return };
+        let Some(name) = js_string(*group, text) else {
+            return;
+        };
         let bits = match name.as_str() {
             "modp1" => 768,
             "modp2" => 1024,
@@ -279,14 +303,20 @@ fn check_crypto_js(call: Node<'_>, args: &[Node<'_>], checker: &mut Checker<'_>)
     if function.kind() != "member_expression" || !is_imported(function, checker) {
         return;
     }
-    let Some(method) = function.child_by_field_name("property").map(|p| node_text(p, text)) else {
+    let Some(method) = function
+        .child_by_field_name("property")
+        .map(|p| node_text(p, text))
+    else {
         return;
     };
     if method != "encrypt" && method != "decrypt" {
         return;
     }
     let names = callee_names(call, checker);
-    let Some(owner) = names.iter().find_map(|n| n.strip_suffix(&format!(".{method}"))) else {
+    let Some(owner) = names
+        .iter()
+        .find_map(|n| n.strip_suffix(&format!(".{method}")))
+    else {
         return;
     };
     if !owner.starts_with("crypto-js") {
@@ -315,7 +345,13 @@ fn check_crypto_js(call: Node<'_>, args: &[Node<'_>], checker: &mut Checker<'_>)
 
 /// Reports a key whose size, property `key` of `options`, is a literal
 /// below 2048 bits.
-fn report_small_key(call: Node<'_>, options: Node<'_>, key: &str, algorithm: &str, checker: &mut Checker<'_>) {
+fn report_small_key(
+    call: Node<'_>,
+    options: Node<'_>,
+    key: &str,
+    algorithm: &str,
+    checker: &mut Checker<'_>,
+) {
     if let Some(bits) = object_property(options, key, checker.text) {
         report_bits(call, bits, algorithm, checker);
     }
@@ -367,7 +403,9 @@ fn report_weak_curve(call: Node<'_>, options: Node<'_>, checker: &mut Checker<'_
     };
     let mut violation = Violation::new(
         "weak-curve",
-        format!("the {bits}-bit curve `{name}` gives less than 112 bits of security; use P-256 or stronger"),
+        format!(
+            "the {bits}-bit curve `{name}` gives less than 112 bits of security; use P-256 or stronger"
+        ),
     );
     if let Some(edit) = replace_string_value(unwrap(curve), text, "prime256v1") {
         violation = violation.with_fix(Fix::new("Use the P-256 curve (prime256v1)", vec![edit]));

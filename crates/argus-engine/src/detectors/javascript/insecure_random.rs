@@ -1,6 +1,9 @@
 use super::super::context::{Context, gather, words};
 use super::super::prelude::*;
-use super::{add_crypto_import, call_args, callee_matches, callee_names, crypto_module_binding, enclosing_function, is_node_code, js_string, number_literal, unwrap};
+use super::{
+    add_crypto_import, call_args, callee_matches, callee_names, crypto_module_binding,
+    enclosing_function, is_node_code, js_string, number_literal, unwrap,
+};
 use crate::lang::scope_name;
 
 detector! {
@@ -37,7 +40,8 @@ detector! {
     /// const otp = crypto.randomInt(1000000);
     /// ```
     /// The fix rewrites `Math.floor(Math.random() * N)` (N an integer
-    /// literal or a `.length`) to `crypto.randomInt(N)` and
+    /// literal or a `.length`) to `crypto.randomInt(N)`,
+    /// `Math.floor(A + Math.random() * N)` to `crypto.randomInt(A, A + N)`, and
     /// `Math.random().toString(36).slice(2)` to
     /// `crypto.randomBytes(16).toString("hex")`, in Node.js code only,
     /// adding `const crypto = require("crypto")` (CommonJS) or
@@ -67,25 +71,66 @@ detector! {
 
 /// Words naming a secret on their own.
 const SENSITIVE: &[&str] = &[
-    "password", "passwd", "pwd", "passphrase", "passcode", "secret", "token", "otp", "totp",
-    "hotp", "mfa", "pin", "nonce", "salt", "csrf", "xsrf", "credential", "apikey", "sessionid",
+    "password",
+    "passwd",
+    "pwd",
+    "passphrase",
+    "passcode",
+    "secret",
+    "token",
+    "otp",
+    "totp",
+    "hotp",
+    "mfa",
+    "pin",
+    "nonce",
+    "salt",
+    "csrf",
+    "xsrf",
+    "credential",
+    "apikey",
+    "sessionid",
 ];
 
 /// (qualifier, noun) pairs naming a secret together.
 const QUALIFIED: &[(&[&str], &[&str])] = &[
     (
         &[
-            "api", "secret", "private", "signing", "access", "encryption", "session", "auth",
-            "hmac", "aes", "crypto", "license", "activation",
+            "api",
+            "secret",
+            "private",
+            "signing",
+            "access",
+            "encryption",
+            "session",
+            "auth",
+            "hmac",
+            "aes",
+            "crypto",
+            "license",
+            "activation",
         ],
         &["key"],
     ),
     (&["session"], &["id", "key"]),
     (
         &[
-            "verification", "verify", "auth", "activation", "activate", "confirm",
-            "confirmation", "reset", "login", "security", "sms", "access", "invite",
-            "invitation", "recovery", "one",
+            "verification",
+            "verify",
+            "auth",
+            "activation",
+            "activate",
+            "confirm",
+            "confirmation",
+            "reset",
+            "login",
+            "security",
+            "sms",
+            "access",
+            "invite",
+            "invitation",
+            "recovery",
+            "one",
         ],
         &["code", "link", "url"],
     ),
@@ -93,14 +138,72 @@ const QUALIFIED: &[(&[&str], &[&str])] = &[
 
 /// Words saying the randomness serves no security purpose.
 const NOT_SECURITY: &[&str] = &[
-    "jitter", "backoff", "delay", "sleep", "wait", "retry", "retries", "timeout", "interval",
-    "ttl", "expiry", "expires", "expire", "lifetime", "length", "len", "size", "count", "color",
-    "colour", "sample", "sampling", "shuffle", "test", "tests", "testing", "fake", "faker",
-    "mock", "dummy", "example", "demo", "weight", "weights", "probability", "chance", "port",
-    "shard", "partition", "index", "idx", "offset", "position", "cache", "seed", "noise",
-    "boundary", "delimiter", "separator", "multipart", "animation", "animate", "duration",
-    "opacity", "width", "height", "speed", "velocity", "angle", "rotation", "particle", "hue",
-    "style", "classname", "placeholder", "skeleton",
+    "jitter",
+    "backoff",
+    "delay",
+    "sleep",
+    "wait",
+    "retry",
+    "retries",
+    "timeout",
+    "interval",
+    "ttl",
+    "expiry",
+    "expires",
+    "expire",
+    "lifetime",
+    "length",
+    "len",
+    "size",
+    "count",
+    "color",
+    "colour",
+    "sample",
+    "sampling",
+    "shuffle",
+    "test",
+    "tests",
+    "testing",
+    "fake",
+    "faker",
+    "mock",
+    "dummy",
+    "example",
+    "demo",
+    "weight",
+    "weights",
+    "probability",
+    "chance",
+    "port",
+    "shard",
+    "partition",
+    "index",
+    "idx",
+    "offset",
+    "position",
+    "cache",
+    "seed",
+    "noise",
+    "boundary",
+    "delimiter",
+    "separator",
+    "multipart",
+    "animation",
+    "animate",
+    "duration",
+    "opacity",
+    "width",
+    "height",
+    "speed",
+    "velocity",
+    "angle",
+    "rotation",
+    "particle",
+    "hue",
+    "style",
+    "classname",
+    "placeholder",
+    "skeleton",
 ];
 
 /// Calls whose key-material arguments `cryptographic-key-generator` judges.
@@ -115,7 +218,14 @@ const KEY_CONSUMERS: &[&str] = &[
 ];
 
 /// Methods whose first (string) argument names what the second is.
-const NAMING_SETTERS: &[&str] = &["setItem", "cookie", "set", "setHeader", "append", "setCookie"];
+const NAMING_SETTERS: &[&str] = &[
+    "setItem",
+    "cookie",
+    "set",
+    "setHeader",
+    "append",
+    "setCookie",
+];
 
 /// What one name says about the value.
 fn judge(name: &str) -> Option<Context> {
@@ -171,7 +281,9 @@ fn carrier<'t>(call: Node<'t>, checker: &Checker<'_>, names: &mut Vec<String>) -
     while let Some(parent) = current.parent() {
         match parent.kind() {
             "arguments" => {
-                let outer = parent.parent().filter(|c| c.kind() == "call_expression" || c.kind() == "new_expression")?;
+                let outer = parent
+                    .parent()
+                    .filter(|c| c.kind() == "call_expression" || c.kind() == "new_expression")?;
                 if callee_matches(outer, checker, KEY_CONSUMERS).is_some() {
                     return None;
                 }
@@ -194,10 +306,18 @@ fn carrier<'t>(call: Node<'t>, checker: &Checker<'_>, names: &mut Vec<String>) -
                 }
                 current = outer;
             }
-            "member_expression" if parent.child_by_field_name("object") == Some(current) => current = parent,
-            "call_expression" if parent.child_by_field_name("function") == Some(current) => current = parent,
-            "subscript_expression" if parent.child_by_field_name("index") == Some(current) => current = parent,
-            "arrow_function" if parent.child_by_field_name("body") == Some(current) => current = parent,
+            "member_expression" if parent.child_by_field_name("object") == Some(current) => {
+                current = parent
+            }
+            "call_expression" if parent.child_by_field_name("function") == Some(current) => {
+                current = parent
+            }
+            "subscript_expression" if parent.child_by_field_name("index") == Some(current) => {
+                current = parent
+            }
+            "arrow_function" if parent.child_by_field_name("body") == Some(current) => {
+                current = parent
+            }
             "binary_expression"
             | "unary_expression"
             | "parenthesized_expression"
@@ -288,7 +408,9 @@ fn context(call: Node<'_>, checker: &Checker<'_>) -> Context {
         }
         names.extend(target_name(left, text));
     }
-    let returned = outer.parent().is_some_and(|p| p.kind() == "return_statement")
+    let returned = outer
+        .parent()
+        .is_some_and(|p| p.kind() == "return_statement")
         || outer.parent().is_some_and(|p| p.kind() == "arrow_function");
     let function = enclosing_function(call);
     let function_name = function.and_then(|f| function_name(f, text));
@@ -306,11 +428,16 @@ fn context(call: Node<'_>, checker: &Checker<'_>) -> Context {
             names.push(name);
         }
     }
-    names.iter().find_map(|n| judge(n)).unwrap_or(Context::Unknown)
+    names
+        .iter()
+        .find_map(|n| judge(n))
+        .unwrap_or(Context::Unknown)
 }
 
 fn check(call: Node<'_>, checker: &mut Checker<'_>) {
-    if !callee_names(call, checker).iter().any(|n| n == "Math.random")
+    if !callee_names(call, checker)
+        .iter()
+        .any(|n| n == "Math.random")
         || checker.semantic.binding("Math").is_some()
     {
         return;
@@ -320,7 +447,9 @@ fn check(call: Node<'_>, checker: &mut Checker<'_>) {
     };
     let mut violation = Violation::new(
         "math-random",
-        format!("Math.random() makes a secret here (`{word}`), but its output is predictable: an attacker who sees a few values can compute the next ones"),
+        format!(
+            "Math.random() makes a secret here (`{word}`), but its output is predictable: an attacker who sees a few values can compute the next ones"
+        ),
     );
     if let Some(fix) = fix(call, checker) {
         violation = violation.with_fix(fix);
@@ -336,9 +465,17 @@ fn fix(call: Node<'_>, checker: &Checker<'_>) -> Option<Fix> {
     }
     let text = checker.text;
     let (range, replacement, description) = if let Some((range, bound)) = floor_times(call, text) {
-        (range, format!("crypto.randomInt({bound})"), "Use crypto.randomInt")
+        (
+            range,
+            format!("crypto.randomInt({bound})"),
+            "Use crypto.randomInt",
+        )
     } else if let Some(range) = base36_string(call, text) {
-        (range, "crypto.randomBytes(16).toString(\"hex\")".to_string(), "Use crypto.randomBytes")
+        (
+            range,
+            "crypto.randomBytes(16).toString(\"hex\")".to_string(),
+            "Use crypto.randomBytes",
+        )
     } else {
         return None;
     };
@@ -349,12 +486,17 @@ fn fix(call: Node<'_>, checker: &Checker<'_>) -> Option<Fix> {
     Some(Fix::new(description, edits))
 }
 
-/// `Math.floor(Math.random() * N)` with N an integer literal or a
-/// `.length`: the range of the floor call and N's text.
-fn floor_times<'t>(call: Node<'_>, text: &'t str) -> Option<(std::ops::Range<usize>, &'t str)> {
+/// `Math.floor(Math.random() * N)` or `Math.floor(A + Math.random() * N)`
+/// with N an integer literal or a `.length` and A an integer literal: the
+/// range of the floor call and the arguments of the equivalent
+/// `crypto.randomInt` (`N`, or `A, A + N`).
+fn floor_times(call: Node<'_>, text: &str) -> Option<(std::ops::Range<usize>, String)> {
     let mut product = call.parent()?;
     if product.kind() != "binary_expression"
-        || product.child_by_field_name("operator").map(|o| node_text(o, text)) != Some("*")
+        || product
+            .child_by_field_name("operator")
+            .map(|o| node_text(o, text))
+            != Some("*")
     {
         return None;
     }
@@ -362,14 +504,39 @@ fn floor_times<'t>(call: Node<'_>, text: &'t str) -> Option<(std::ops::Range<usi
     let right = product.child_by_field_name("right")?;
     let bound = if left == call { right } else { left };
     let bound = unwrap(bound);
-    let valid = number_literal(bound, text).is_some_and(|n| n > 0 && !node_text(bound, text).contains('.'))
+    let valid = number_literal(bound, text)
+        .is_some_and(|n| n > 0 && !node_text(bound, text).contains('.'))
         || (bound.kind() == "member_expression"
-            && bound.child_by_field_name("property").is_some_and(|p| node_text(p, text) == "length"));
+            && bound
+                .child_by_field_name("property")
+                .is_some_and(|p| node_text(p, text) == "length"));
     if !valid {
         return None;
     }
-    while product.parent().is_some_and(|p| p.kind() == "parenthesized_expression") {
+    while product
+        .parent()
+        .is_some_and(|p| p.kind() == "parenthesized_expression")
+    {
         product = product.parent()?;
+    }
+    // `Math.floor(100000 + Math.random() * 900000)`: an offset.
+    let mut offset = None;
+    if let Some(sum) = product.parent().filter(|p| {
+        p.kind() == "binary_expression"
+            && p.child_by_field_name("operator")
+                .map(|o| node_text(o, text))
+                == Some("+")
+    }) {
+        let other = [
+            sum.child_by_field_name("left")?,
+            sum.child_by_field_name("right")?,
+        ]
+        .into_iter()
+        .find(|n| *n != product)?;
+        let value = number_literal(other, text)
+            .filter(|_| !node_text(other, text).contains(['.', 'e', 'E']))?;
+        offset = Some(value);
+        product = sum;
     }
     let arguments = product.parent().filter(|a| a.kind() == "arguments")?;
     if arguments.named_child_count() != 1 {
@@ -380,23 +547,39 @@ fn floor_times<'t>(call: Node<'_>, text: &'t str) -> Option<(std::ops::Range<usi
     if node_text(function, text) != "Math.floor" {
         return None;
     }
-    Some((floor.byte_range(), node_text(bound, text)))
+    let bound_text = node_text(bound, text);
+    let range = match (offset, number_literal(bound, text)) {
+        (None, _) => bound_text.to_string(),
+        (Some(low), Some(n)) => format!("{low}, {}", low + n),
+        (Some(low), None) => format!("{low}, {low} + {bound_text}"),
+    };
+    Some((floor.byte_range(), range))
 }
 
 /// `Math.random().toString(36).slice(2)` (or `substring(2)`, `substr(2)`):
 /// the range of the whole expression.
 fn base36_string(call: Node<'_>, text: &str) -> Option<std::ops::Range<usize>> {
     let to_string = call.parent().filter(|m| m.kind() == "member_expression")?;
-    if to_string.child_by_field_name("property").map(|p| node_text(p, text)) != Some("toString") {
+    if to_string
+        .child_by_field_name("property")
+        .map(|p| node_text(p, text))
+        != Some("toString")
+    {
         return None;
     }
-    let to_string_call = to_string.parent().filter(|c| c.kind() == "call_expression")?;
+    let to_string_call = to_string
+        .parent()
+        .filter(|c| c.kind() == "call_expression")?;
     let radix = call_args(to_string_call);
     if radix.len() != 1 || number_literal(radix[0], text) != Some(36) {
         return None;
     }
-    let slice = to_string_call.parent().filter(|m| m.kind() == "member_expression")?;
-    let method = slice.child_by_field_name("property").map(|p| node_text(p, text))?;
+    let slice = to_string_call
+        .parent()
+        .filter(|m| m.kind() == "member_expression")?;
+    let method = slice
+        .child_by_field_name("property")
+        .map(|p| node_text(p, text))?;
     if !matches!(method, "slice" | "substring" | "substr") {
         return None;
     }

@@ -1,6 +1,8 @@
 use super::super::context::words;
 use super::super::prelude::*;
-use super::{FUNCTION_KINDS, bool_literal, call_args, callee_matches, js_string, object_property, unwrap};
+use super::{
+    FUNCTION_KINDS, bool_literal, call_args, callee_matches, js_string, object_property, unwrap,
+};
 use crate::lang::scope_name;
 
 detector! {
@@ -79,8 +81,16 @@ const DECODERS: &[&str] = &["jsonwebtoken.decode", "jose.decodeJwt"];
 
 /// Properties under which a request carries its authenticated identity.
 const IDENTITY: &[&str] = &[
-    "user", "currentUser", "auth", "claims", "principal", "identity", "session", "account",
-    "authUser", "tokenPayload",
+    "user",
+    "currentUser",
+    "auth",
+    "claims",
+    "principal",
+    "identity",
+    "session",
+    "account",
+    "authUser",
+    "tokenPayload",
 ];
 
 fn check(call: Node<'_>, checker: &mut Checker<'_>) {
@@ -88,8 +98,14 @@ fn check(call: Node<'_>, checker: &mut Checker<'_>) {
     let args = call_args(call);
     let names: Vec<&str> = VERIFIERS.iter().map(|(n, _)| *n).collect();
     if let Some(verifier) = callee_matches(call, checker, &names) {
-        let position = VERIFIERS.iter().find(|(n, _)| *n == verifier).map_or(2, |(_, p)| *p);
-        let Some(options) = args.get(position).filter(|o| unwrap(**o).kind() == "object") else {
+        let position = VERIFIERS
+            .iter()
+            .find(|(n, _)| *n == verifier)
+            .map_or(2, |(_, p)| *p);
+        let Some(options) = args
+            .get(position)
+            .filter(|o| unwrap(**o).kind() == "object")
+        else {
             return;
         };
         if let Some(algorithms) = object_property(*options, "algorithms", text)
@@ -137,11 +153,17 @@ fn check(call: Node<'_>, checker: &mut Checker<'_>) {
     let Some(decoder) = callee_matches(call, checker, DECODERS) else {
         return;
     };
-    let Some(function) = outer_function(call) else { return };
+    let Some(function) = outer_function(call) else {
+        return;
+    };
     if verifies(function, text) || !authorizes(call, function, checker) {
         return;
     }
-    let display = if decoder == "jose.decodeJwt" { "decodeJwt" } else { "jwt.decode" };
+    let display = if decoder == "jose.decodeJwt" {
+        "decodeJwt"
+    } else {
+        "jwt.decode"
+    };
     checker.report(
         call,
         Violation::new(
@@ -204,15 +226,29 @@ fn authorizing_name(name: &str) -> bool {
     words.iter().any(|w| {
         matches!(
             w.as_str(),
-            "auth" | "authenticate" | "authenticated" | "authentication" | "authorize"
-                | "authorized" | "authorization" | "guard" | "protect" | "protected"
-                | "permission" | "permissions"
+            "auth"
+                | "authenticate"
+                | "authenticated"
+                | "authentication"
+                | "authorize"
+                | "authorized"
+                | "authorization"
+                | "guard"
+                | "protect"
+                | "protected"
+                | "permission"
+                | "permissions"
         )
     }) || words.windows(2).any(|p| {
         matches!(
             (p[0].as_str(), p[1].as_str()),
-            ("can", "activate") | ("require", "user") | ("require", "login") | ("ensure", "logged")
-                | ("current", "user") | ("is", "admin") | ("require", "admin")
+            ("can", "activate")
+                | ("require", "user")
+                | ("require", "login")
+                | ("ensure", "logged")
+                | ("current", "user")
+                | ("is", "admin")
+                | ("require", "admin")
         )
     })
 }
@@ -245,7 +281,13 @@ fn authorizes(call: Node<'_>, function: Node<'_>, checker: &Checker<'_>) -> bool
     // The variable holding the claims, if any.
     let mut carrier = call;
     while let Some(parent) = carrier.parent() {
-        if matches!(parent.kind(), "await_expression" | "parenthesized_expression" | "as_expression" | "non_null_expression") {
+        if matches!(
+            parent.kind(),
+            "await_expression"
+                | "parenthesized_expression"
+                | "as_expression"
+                | "non_null_expression"
+        ) {
             carrier = parent;
         } else {
             break;
@@ -260,7 +302,10 @@ fn authorizes(call: Node<'_>, function: Node<'_>, checker: &Checker<'_>) -> bool
     let mut stack = vec![function];
     while let Some(n) = stack.pop() {
         if n.kind() == "assignment_expression"
-            && let (Some(left), Some(right)) = (n.child_by_field_name("left"), n.child_by_field_name("right"))
+            && let (Some(left), Some(right)) = (
+                n.child_by_field_name("left"),
+                n.child_by_field_name("right"),
+            )
             && left.kind() == "member_expression"
             && left
                 .child_by_field_name("property")

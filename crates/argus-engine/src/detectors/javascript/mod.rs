@@ -12,15 +12,15 @@ use crate::fix::Edit;
 use crate::semantic::{node_text, string_literal};
 
 // Cryptography and TLS.
-pub mod insecure_hashing;
-pub mod insecure_cryptography;
 pub mod cryptographic_key_generator;
-pub mod insecure_random;
 pub mod improper_certificate_validation;
-pub mod unverified_hostname;
 pub mod insecure_connection;
-pub mod timing_attack;
+pub mod insecure_cryptography;
+pub mod insecure_hashing;
+pub mod insecure_random;
 pub mod jwt_verification_disabled;
+pub mod timing_attack;
+pub mod unverified_hostname;
 
 // Web configuration.
 
@@ -217,7 +217,11 @@ pub fn set_property(object: Node<'_>, key: &str, value: &str, text: &str) -> Opt
 // --- helpers: cryptography and TLS ---
 
 /// The first of `targets` that a call or `new` expression invokes.
-pub fn callee_matches<'a>(call: Node<'_>, checker: &Checker<'_>, targets: &[&'a str]) -> Option<&'a str> {
+pub fn callee_matches<'a>(
+    call: Node<'_>,
+    checker: &Checker<'_>,
+    targets: &[&'a str],
+) -> Option<&'a str> {
     let names = callee_names(call, checker);
     targets
         .iter()
@@ -295,8 +299,21 @@ pub fn const_value<'t>(identifier: Node<'t>, text: &str) -> Option<Node<'t>> {
 /// built-in module, or uses `require`, `module.exports` or `process`.
 pub fn is_node_code(checker: &Checker<'_>) -> bool {
     const BUILTINS: &[&str] = &[
-        "crypto", "fs", "path", "http", "https", "net", "tls", "os", "child_process", "url",
-        "util", "stream", "events", "buffer", "zlib",
+        "crypto",
+        "fs",
+        "path",
+        "http",
+        "https",
+        "net",
+        "tls",
+        "os",
+        "child_process",
+        "url",
+        "util",
+        "stream",
+        "events",
+        "buffer",
+        "zlib",
     ];
     checker.semantic.imports_any(BUILTINS)
         || checker.text.contains("require(")
@@ -324,12 +341,11 @@ pub fn add_crypto_import(node: Node<'_>, checker: &Checker<'_>) -> Option<Edit> 
     }
     let mut cursor = root.walk();
     let children: Vec<Node<'_>> = root.named_children(&mut cursor).collect();
-    let esm = children.iter().any(|c| {
-        c.kind() == "import_statement" || c.kind() == "export_statement"
-    });
+    let esm = children
+        .iter()
+        .any(|c| c.kind() == "import_statement" || c.kind() == "export_statement");
     let is_directive = |c: &Node<'_>| {
-        c.kind() == "expression_statement"
-            && c.named_child(0).is_some_and(|s| s.kind() == "string")
+        c.kind() == "expression_statement" && c.named_child(0).is_some_and(|s| s.kind() == "string")
     };
     let anchor = children.iter().find(|c| {
         !c.kind().contains("comment") && c.kind() != "hash_bang_line" && !is_directive(c)
@@ -339,7 +355,10 @@ pub fn add_crypto_import(node: Node<'_>, checker: &Checker<'_>) -> Option<Edit> 
     } else {
         "const crypto = require(\"crypto\");\n"
     };
-    Some(Edit::replace(anchor.start_byte()..anchor.start_byte(), line))
+    Some(Edit::replace(
+        anchor.start_byte()..anchor.start_byte(),
+        line,
+    ))
 }
 
 /// Whether `word` occurs in `text` as a whole identifier.
@@ -373,8 +392,16 @@ pub fn remove_member(member: Node<'_>) -> Option<Edit> {
 /// explicit choice rather than making one.
 pub fn configured_by_option(node: Node<'_>, text: &str) -> bool {
     const OPTION_WORDS: &[&str] = &[
-        "insecure", "verify", "reject", "strictssl", "selfsigned", "self_signed", "allowinvalid",
-        "allow_invalid", "skipverif", "unauthorized",
+        "insecure",
+        "verify",
+        "reject",
+        "strictssl",
+        "selfsigned",
+        "self_signed",
+        "allowinvalid",
+        "allow_invalid",
+        "skipverif",
+        "unauthorized",
     ];
     let names_option = |condition: Node<'_>| {
         let lower = node_text(condition, text).to_ascii_lowercase();

@@ -72,40 +72,146 @@ detector! {
 }
 
 const SECRET_WORDS: &[&str] = &[
-    "password", "passwd", "pwd", "secret", "token", "signature", "sig", "hmac", "digest",
-    "apikey", "otp", "totp", "csrf", "xsrf", "passphrase", "passcode",
+    "password",
+    "passwd",
+    "pwd",
+    "secret",
+    "token",
+    "signature",
+    "sig",
+    "hmac",
+    "digest",
+    "apikey",
+    "otp",
+    "totp",
+    "csrf",
+    "xsrf",
+    "passphrase",
+    "passcode",
 ];
 
 /// Words that make a `...Token` name a credential (`resetToken`,
 /// `accessToken`, `csrfToken`).
 const TOKEN_QUALIFIERS: &[&str] = &[
-    "access", "refresh", "reset", "auth", "api", "session", "bearer", "verification", "verify",
-    "confirm", "confirmation", "invite", "invitation", "unsubscribe", "id", "magic", "login",
-    "activation", "activate", "recovery", "remember", "admin", "webhook", "secret", "security",
-    "password", "email", "signup", "registration", "oauth", "client", "user", "device", "push",
+    "access",
+    "refresh",
+    "reset",
+    "auth",
+    "api",
+    "session",
+    "bearer",
+    "verification",
+    "verify",
+    "confirm",
+    "confirmation",
+    "invite",
+    "invitation",
+    "unsubscribe",
+    "id",
+    "magic",
+    "login",
+    "activation",
+    "activate",
+    "recovery",
+    "remember",
+    "admin",
+    "webhook",
+    "secret",
+    "security",
+    "password",
+    "email",
+    "signup",
+    "registration",
+    "oauth",
+    "client",
+    "user",
+    "device",
+    "push",
 ];
 
 /// Words that make a name a property of a secret rather than the secret
 /// (`tokenType`, `passwordLength`, `secretName`).
 const NOT_THE_SECRET: &[&str] = &[
-    "type", "length", "len", "name", "id", "count", "expires", "expiry", "expiration", "exp",
-    "kind", "status", "version", "hint", "field", "label", "header", "algorithm", "alg",
-    "url", "path", "prefix", "format", "encoding", "mode", "policy", "strength", "required",
-    "enabled", "changed", "at", "date", "time", "created", "updated", "first", "last", "next",
-    "prev", "previous", "before", "after", "opening", "closing", "open", "close", "start", "end",
-    "line", "current", "curly", "paren", "bracket", "punctuator", "comma", "semi", "construction",
+    "type",
+    "length",
+    "len",
+    "name",
+    "id",
+    "count",
+    "expires",
+    "expiry",
+    "expiration",
+    "exp",
+    "kind",
+    "status",
+    "version",
+    "hint",
+    "field",
+    "label",
+    "header",
+    "algorithm",
+    "alg",
+    "url",
+    "path",
+    "prefix",
+    "format",
+    "encoding",
+    "mode",
+    "policy",
+    "strength",
+    "required",
+    "enabled",
+    "changed",
+    "at",
+    "date",
+    "time",
+    "created",
+    "updated",
+    "first",
+    "last",
+    "next",
+    "prev",
+    "previous",
+    "before",
+    "after",
+    "opening",
+    "closing",
+    "open",
+    "close",
+    "start",
+    "end",
+    "line",
+    "current",
+    "curly",
+    "paren",
+    "bracket",
+    "punctuator",
+    "comma",
+    "semi",
+    "construction",
 ];
 
 /// Roots of request data.
 const REQUEST_ROOTS: &[&str] = &["req", "request", "ctx", "event", "context"];
 const REQUEST_PARTS: &[&str] = &[
-    "headers", "header", "query", "body", "params", "cookies", "signedCookies", "get",
-    "queryStringParameters", "payload",
+    "headers",
+    "header",
+    "query",
+    "body",
+    "params",
+    "cookies",
+    "signedCookies",
+    "get",
+    "queryStringParameters",
+    "payload",
 ];
 
 fn check(node: Node<'_>, checker: &mut Checker<'_>) {
     let text = checker.text;
-    let Some(operator) = node.child_by_field_name("operator").map(|o| node_text(o, text)) else {
+    let Some(operator) = node
+        .child_by_field_name("operator")
+        .map(|o| node_text(o, text))
+    else {
         return;
     };
     if !matches!(operator, "===" | "==" | "!==" | "!=") {
@@ -126,7 +232,11 @@ fn check(node: Node<'_>, checker: &mut Checker<'_>) {
     if left_untrusted == right_untrusted {
         return;
     }
-    let (secret, given) = if left_untrusted { (right, left) } else { (left, right) };
+    let (secret, given) = if left_untrusted {
+        (right, left)
+    } else {
+        (left, right)
+    };
     let Some(kind) = secret_kind(secret, function, text, 0) else {
         return;
     };
@@ -135,22 +245,35 @@ fn check(node: Node<'_>, checker: &mut Checker<'_>) {
     if kind == "token" && !from_request(given, function, text) {
         return;
     }
-    let kind = if kind == "token" { "secret token" } else { kind };
+    let kind = if kind == "token" {
+        "secret token"
+    } else {
+        kind
+    };
     let mut violation = Violation::new(
         "non-constant-time-comparison",
-        format!("comparing a {kind} with `{operator}` takes longer the more leading characters match: an attacker can time the comparison and recover the value; use crypto.timingSafeEqual"),
+        format!(
+            "comparing a {kind} with `{operator}` takes longer the more leading characters match: an attacker can time the comparison and recover the value; use crypto.timingSafeEqual"
+        ),
     );
     if kind == "digest"
         && let Some(crypto) = crypto_module_binding(checker)
     {
         let hash = |side: Node<'_>| {
-            format!("{crypto}.createHash(\"sha256\").update(String({})).digest()", node_text(side, text))
+            format!(
+                "{crypto}.createHash(\"sha256\").update(String({})).digest()",
+                node_text(side, text)
+            )
         };
         let negate = if operator.starts_with('!') { "!" } else { "" };
         violation = violation.with_fix(Fix::replace(
             "Compare in constant time (crypto.timingSafeEqual of SHA-256 digests)",
             node.byte_range(),
-            format!("{negate}{crypto}.timingSafeEqual({}, {})", hash(secret), hash(given)),
+            format!(
+                "{negate}{crypto}.timingSafeEqual({}, {})",
+                hash(secret),
+                hash(given)
+            ),
         ));
     }
     checker.report(node, violation);
@@ -182,7 +305,9 @@ fn untrusted(node: Node<'_>, function: Option<Node<'_>>, text: &str, depth: usiz
     match node.kind() {
         "identifier" => {
             let name = node_text(node, text);
-            let Some(function) = function else { return false };
+            let Some(function) = function else {
+                return false;
+            };
             if let Some(value) = local_value(function, name, text) {
                 return untrusted(value, Some(function), text, depth + 1);
             }
@@ -202,11 +327,13 @@ fn untrusted(node: Node<'_>, function: Option<Node<'_>>, text: &str, depth: usiz
             let root = parts.next().unwrap_or("");
             let rest: Vec<&str> = parts.collect();
             REQUEST_ROOTS.contains(&root)
-                && rest
-                    .iter()
-                    .any(|p| REQUEST_PARTS.contains(&p.trim_end_matches([']', ')'])) || *p == "request")
+                && rest.iter().any(|p| {
+                    REQUEST_PARTS.contains(&p.trim_end_matches([']', ')'])) || *p == "request"
+                })
         }
-        "await_expression" => node.named_child(0).is_some_and(|n| untrusted(n, function, text, depth + 1)),
+        "await_expression" => node
+            .named_child(0)
+            .is_some_and(|n| untrusted(n, function, text, depth + 1)),
         _ => false,
     }
 }
@@ -221,13 +348,20 @@ fn from_request(node: Node<'_>, function: Option<Node<'_>>, text: &str) -> bool 
         "member_expression" | "subscript_expression" | "call_expression" => {
             untrusted(node, None, text, 0)
         }
-        "await_expression" => node.named_child(0).is_some_and(|n| from_request(n, function, text)),
+        "await_expression" => node
+            .named_child(0)
+            .is_some_and(|n| from_request(n, function, text)),
         _ => false,
     }
 }
 
 /// What kind of secret a value is, by its name or how it was computed.
-fn secret_kind(node: Node<'_>, function: Option<Node<'_>>, text: &str, depth: usize) -> Option<&'static str> {
+fn secret_kind(
+    node: Node<'_>,
+    function: Option<Node<'_>>,
+    text: &str,
+    depth: usize,
+) -> Option<&'static str> {
     let node = unwrap(node);
     if depth > 2 {
         return None;
@@ -237,7 +371,9 @@ fn secret_kind(node: Node<'_>, function: Option<Node<'_>>, text: &str, depth: us
     }
     let name = match node.kind() {
         "identifier" => node_text(node, text),
-        "member_expression" => node.child_by_field_name("property").map(|p| node_text(p, text))?,
+        "member_expression" => node
+            .child_by_field_name("property")
+            .map(|p| node_text(p, text))?,
         "subscript_expression" => {
             let index = node.child_by_field_name("index")?;
             if index.kind() != "string" {
@@ -267,16 +403,29 @@ fn secret_kind(node: Node<'_>, function: Option<Node<'_>>, text: &str, depth: us
         return None;
     }
     let pair = words.windows(2).any(|p| {
-        matches!((p[0].as_str(), p[1].as_str()), ("api", "key") | ("secret", "key") | ("access", "key"))
+        matches!(
+            (p[0].as_str(), p[1].as_str()),
+            ("api", "key") | ("secret", "key") | ("access", "key")
+        )
     });
     let secret = words.iter().any(|w| SECRET_WORDS.contains(&w.as_str())) || pair;
     secret.then(|| {
-        if words.iter().any(|w| matches!(w.as_str(), "signature" | "sig" | "hmac" | "digest")) {
+        if words
+            .iter()
+            .any(|w| matches!(w.as_str(), "signature" | "sig" | "hmac" | "digest"))
+        {
             "signature"
-        } else if words.iter().any(|w| matches!(w.as_str(), "password" | "passwd" | "pwd" | "passphrase" | "passcode")) {
+        } else if words.iter().any(|w| {
+            matches!(
+                w.as_str(),
+                "password" | "passwd" | "pwd" | "passphrase" | "passcode"
+            )
+        }) {
             "password"
         } else if words.iter().all(|w| {
-            w == "token" || w == "tokens" || !SECRET_WORDS.contains(&w.as_str()) && !TOKEN_QUALIFIERS.contains(&w.as_str())
+            w == "token"
+                || w == "tokens"
+                || !SECRET_WORDS.contains(&w.as_str()) && !TOKEN_QUALIFIERS.contains(&w.as_str())
         }) && !pair
         {
             // `token`, `esmCodeToken`: no word says it is a credential.
@@ -293,9 +442,13 @@ fn is_digest(node: Node<'_>, scope: Option<Node<'_>>, text: &str) -> bool {
     if node.kind() != "call_expression" {
         return false;
     }
-    let Some(function) = node.child_by_field_name("function") else { return false };
+    let Some(function) = node.child_by_field_name("function") else {
+        return false;
+    };
     let mut receiver = function.child_by_field_name("object");
-    while let Some(r) = receiver.filter(|r| matches!(r.kind(), "call_expression" | "member_expression")) {
+    while let Some(r) =
+        receiver.filter(|r| matches!(r.kind(), "call_expression" | "member_expression"))
+    {
         receiver = r
             .child_by_field_name("function")
             .or_else(|| r.child_by_field_name("object"));
@@ -306,7 +459,9 @@ fn is_digest(node: Node<'_>, scope: Option<Node<'_>>, text: &str) -> bool {
         .and_then(|(r, f)| local_value(f, node_text(r, text), text))
         .is_some_and(|v| node_text(v, text).contains("createHmac"));
     function.kind() == "member_expression"
-        && function.child_by_field_name("property").is_some_and(|p| node_text(p, text) == "digest")
+        && function
+            .child_by_field_name("property")
+            .is_some_and(|p| node_text(p, text) == "digest")
         && (node_text(function, text).contains("createHmac") || hmac_variable)
         && node
             .child_by_field_name("arguments")
@@ -318,7 +473,9 @@ fn is_parameter(function: Node<'_>, name: &str, text: &str) -> bool {
     let parameters = function
         .child_by_field_name("parameters")
         .or_else(|| function.child_by_field_name("parameter"));
-    let Some(parameters) = parameters else { return false };
+    let Some(parameters) = parameters else {
+        return false;
+    };
     let mut stack = vec![parameters];
     while let Some(n) = stack.pop() {
         // Default values are not the parameter's own name.
@@ -328,7 +485,11 @@ fn is_parameter(function: Node<'_>, name: &str, text: &str) -> bool {
             }
             continue;
         }
-        if matches!(n.kind(), "identifier" | "shorthand_property_identifier_pattern") && node_text(n, text) == name {
+        if matches!(
+            n.kind(),
+            "identifier" | "shorthand_property_identifier_pattern"
+        ) && node_text(n, text) == name
+        {
             return true;
         }
         if n.kind() == "type_annotation" {
@@ -348,8 +509,10 @@ fn binds(target: Node<'_>, name: &str, text: &str) -> bool {
         "object_pattern" | "array_pattern" => {
             let mut stack = vec![target];
             while let Some(n) = stack.pop() {
-                if matches!(n.kind(), "identifier" | "shorthand_property_identifier_pattern")
-                    && node_text(n, text) == name
+                if matches!(
+                    n.kind(),
+                    "identifier" | "shorthand_property_identifier_pattern"
+                ) && node_text(n, text) == name
                     && n.parent().is_none_or(|p| {
                         p.kind() != "pair_pattern" || p.child_by_field_name("key") != Some(n)
                     })
@@ -382,7 +545,8 @@ fn local_value<'t>(function: Node<'t>, name: &str, text: &str) -> Option<Node<'t
             continue;
         }
         if n.kind() == "variable_declarator"
-            && n.child_by_field_name("name").is_some_and(|t| binds(t, name, text))
+            && n.child_by_field_name("name")
+                .is_some_and(|t| binds(t, name, text))
         {
             if found.is_some() {
                 return None;

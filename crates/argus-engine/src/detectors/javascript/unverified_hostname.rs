@@ -66,7 +66,9 @@ fn check(node: Node<'_>, checker: &mut Checker<'_>) {
             if property_key(node, text) != Some(KEY) {
                 return;
             }
-            let Some(value) = node.child_by_field_name("value") else { return };
+            let Some(value) = node.child_by_field_name("value") else {
+                return;
+            };
             (value, true)
         }
         "method_definition" => {
@@ -79,13 +81,20 @@ fn check(node: Node<'_>, checker: &mut Checker<'_>) {
             (node, true)
         }
         _ => {
-            let Some(left) = node.child_by_field_name("left") else { return };
+            let Some(left) = node.child_by_field_name("left") else {
+                return;
+            };
             if left.kind() != "member_expression"
-                || left.child_by_field_name("property").map(|p| node_text(p, text)) != Some(KEY)
+                || left
+                    .child_by_field_name("property")
+                    .map(|p| node_text(p, text))
+                    != Some(KEY)
             {
                 return;
             }
-            let Some(right) = node.child_by_field_name("right") else { return };
+            let Some(right) = node.child_by_field_name("right") else {
+                return;
+            };
             (right, false)
         }
     };
@@ -99,7 +108,8 @@ fn check(node: Node<'_>, checker: &mut Checker<'_>) {
     // Removing a property restores the default; an assignment to
     // `tls.checkServerIdentity` has no safe automatic rewrite.
     if removable && let Some(edit) = remove_member(node) {
-        violation = violation.with_fix(Fix::new("Restore Node's hostname verification", vec![edit]));
+        violation =
+            violation.with_fix(Fix::new("Restore Node's hostname verification", vec![edit]));
     }
     checker.report(node, violation);
 }
@@ -109,9 +119,14 @@ fn accepts_everything(value: Node<'_>, checker: &Checker<'_>, depth: usize) -> b
     let text = checker.text;
     let value = unwrap(value);
     match value.kind() {
-        "arrow_function" | "function_expression" | "function" | "function_declaration"
+        "arrow_function"
+        | "function_expression"
+        | "function"
+        | "function_declaration"
         | "method_definition" => {
-            let Some(body) = value.child_by_field_name("body") else { return false };
+            let Some(body) = value.child_by_field_name("body") else {
+                return false;
+            };
             if body.kind() != "statement_block" {
                 return is_falsy(body, text);
             }
@@ -120,7 +135,10 @@ fn accepts_everything(value: Node<'_>, checker: &Checker<'_>, depth: usize) -> b
         "identifier" | "member_expression" if depth == 0 => {
             let names = checker.semantic.qualified_names(value, text);
             if names.iter().any(|n| {
-                matches!(n.as_str(), "lodash.noop" | "lodash/noop" | "underscore.noop" | "_.noop")
+                matches!(
+                    n.as_str(),
+                    "lodash.noop" | "lodash/noop" | "underscore.noop" | "_.noop"
+                )
             }) {
                 return true;
             }
@@ -183,7 +201,9 @@ fn find_function<'t>(from: Node<'t>, name: &str, text: &str) -> Option<Node<'t>>
     while let Some(n) = stack.pop() {
         match n.kind() {
             "function_declaration" => {
-                if n.child_by_field_name("name").is_some_and(|i| node_text(i, text) == name) {
+                if n.child_by_field_name("name")
+                    .is_some_and(|i| node_text(i, text) == name)
+                {
                     if found.is_some() {
                         return None;
                     }
@@ -191,10 +211,14 @@ fn find_function<'t>(from: Node<'t>, name: &str, text: &str) -> Option<Node<'t>>
                 }
             }
             "variable_declarator" => {
-                if n.child_by_field_name("name").is_some_and(|i| node_text(i, text) == name) {
+                if n.child_by_field_name("name")
+                    .is_some_and(|i| node_text(i, text) == name)
+                {
                     let value = n.child_by_field_name("value").map(unwrap)?;
-                    if !matches!(value.kind(), "arrow_function" | "function_expression" | "function")
-                        || found.is_some()
+                    if !matches!(
+                        value.kind(),
+                        "arrow_function" | "function_expression" | "function"
+                    ) || found.is_some()
                     {
                         return None;
                     }
