@@ -269,23 +269,21 @@ pub fn const_value<'t>(identifier: Node<'t>, text: &str) -> Option<Node<'t>> {
     let mut stack = vec![root];
     while let Some(n) = stack.pop() {
         match n.kind() {
-            "variable_declarator" => {
+            "variable_declarator"
                 if n.child_by_field_name("name")
-                    .is_some_and(|t| t.kind() == "identifier" && node_text(t, text) == name)
-                {
-                    declarations += 1;
-                    let is_const = n
-                        .parent()
-                        .is_some_and(|d| node_text(d, text).starts_with("const"));
-                    found = is_const.then(|| n.child_by_field_name("value")).flatten();
-                }
+                    .is_some_and(|t| t.kind() == "identifier" && node_text(t, text) == name) =>
+            {
+                declarations += 1;
+                let is_const = n
+                    .parent()
+                    .is_some_and(|d| node_text(d, text).starts_with("const"));
+                found = is_const.then(|| n.child_by_field_name("value")).flatten();
             }
-            "assignment_expression" | "augmented_assignment_expression" => {
+            "assignment_expression" | "augmented_assignment_expression"
                 if n.child_by_field_name("left")
-                    .is_some_and(|t| node_text(t, text) == name)
-                {
-                    return None;
-                }
+                    .is_some_and(|t| node_text(t, text) == name) =>
+            {
+                return None;
             }
             _ => {}
         }

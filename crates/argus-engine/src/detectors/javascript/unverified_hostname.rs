@@ -200,30 +200,28 @@ fn find_function<'t>(from: Node<'t>, name: &str, text: &str) -> Option<Node<'t>>
     let mut found = None;
     while let Some(n) = stack.pop() {
         match n.kind() {
-            "function_declaration" => {
+            "function_declaration"
                 if n.child_by_field_name("name")
-                    .is_some_and(|i| node_text(i, text) == name)
-                {
-                    if found.is_some() {
-                        return None;
-                    }
-                    found = Some(n);
+                    .is_some_and(|i| node_text(i, text) == name) =>
+            {
+                if found.is_some() {
+                    return None;
                 }
+                found = Some(n);
             }
-            "variable_declarator" => {
+            "variable_declarator"
                 if n.child_by_field_name("name")
-                    .is_some_and(|i| node_text(i, text) == name)
+                    .is_some_and(|i| node_text(i, text) == name) =>
+            {
+                let value = n.child_by_field_name("value").map(unwrap)?;
+                if !matches!(
+                    value.kind(),
+                    "arrow_function" | "function_expression" | "function"
+                ) || found.is_some()
                 {
-                    let value = n.child_by_field_name("value").map(unwrap)?;
-                    if !matches!(
-                        value.kind(),
-                        "arrow_function" | "function_expression" | "function"
-                    ) || found.is_some()
-                    {
-                        return None;
-                    }
-                    found = Some(value);
+                    return None;
                 }
+                found = Some(value);
             }
             _ => {}
         }
