@@ -93,6 +93,14 @@ static SPECS: &[&DetectorSpec] = &[
     &java::insecure_hashing::SPEC,
     // JavaScript/TypeScript: cryptography and TLS.
     &javascript::insecure_hashing::SPEC,
+    &javascript::insecure_cryptography::SPEC,
+    &javascript::cryptographic_key_generator::SPEC,
+    &javascript::insecure_random::SPEC,
+    &javascript::improper_certificate_validation::SPEC,
+    &javascript::unverified_hostname::SPEC,
+    &javascript::insecure_connection::SPEC,
+    &javascript::timing_attack::SPEC,
+    &javascript::jwt_verification_disabled::SPEC,
     // JavaScript/TypeScript: web configuration.
     //
     // JavaScript/TypeScript: credentials, files and logs.

@@ -12,7 +12,15 @@ use crate::fix::Edit;
 use crate::semantic::{node_text, string_literal};
 
 // Cryptography and TLS.
+pub mod cryptographic_key_generator;
+pub mod improper_certificate_validation;
+pub mod insecure_connection;
+pub mod insecure_cryptography;
 pub mod insecure_hashing;
+pub mod insecure_random;
+pub mod jwt_verification_disabled;
+pub mod timing_attack;
+pub mod unverified_hostname;
 
 // Web configuration.
 
@@ -302,4 +310,218 @@ pub fn is_bound(root: Node<'_>, text: &str, name: &str) -> bool {
                 })
         })
     }
+}
+
+// --- helpers: cryptography and TLS ---
+
+/// The first of `targets` that a call or `new` expression invokes.
+pub fn callee_matches<'a>(
+    call: Node<'_>,
+    checker: &Checker<'_>,
+    targets: &[&'a str],
+) -> Option<&'a str> {
+    let names = callee_names(call, checker);
+    targets
+        .iter()
+        .find(|t| names.iter().any(|n| n == *t))
+        .copied()
+}
+
+/// Node kinds that open a function.
+pub const FUNCTION_KINDS: &[&str] = &[
+    "function_declaration",
+    "function_expression",
+    "function",
+    "arrow_function",
+    "method_definition",
+    "generator_function_declaration",
+    "generator_function",
+];
+
+/// The innermost function enclosing `node`.
+pub fn enclosing_function(node: Node<'_>) -> Option<Node<'_>> {
+    let mut up = node.parent();
+    while let Some(n) = up {
+        if FUNCTION_KINDS.contains(&n.kind()) {
+            return Some(n);
+        }
+        up = n.parent();
+    }
+    None
+}
+
+/// The value a name is initialised with when the file declares it exactly
+/// once, with `const`, and never assigns it (`const SALT = "pepper"`).
+pub fn const_value<'t>(identifier: Node<'t>, text: &str) -> Option<Node<'t>> {
+    let identifier = unwrap(identifier);
+    if identifier.kind() != "identifier" {
+        return None;
+    }
+    let name = node_text(identifier, text);
+    let mut root = identifier;
+    while let Some(parent) = root.parent() {
+        root = parent;
+    }
+    let mut found = None;
+    let mut declarations = 0;
+    let mut stack = vec![root];
+    while let Some(n) = stack.pop() {
+        match n.kind() {
+            "variable_declarator"
+                if n.child_by_field_name("name")
+                    .is_some_and(|t| t.kind() == "identifier" && node_text(t, text) == name) =>
+            {
+                declarations += 1;
+                let is_const = n
+                    .parent()
+                    .is_some_and(|d| node_text(d, text).starts_with("const"));
+                found = is_const.then(|| n.child_by_field_name("value")).flatten();
+            }
+            "assignment_expression" | "augmented_assignment_expression"
+                if n.child_by_field_name("left")
+                    .is_some_and(|t| node_text(t, text) == name) =>
+            {
+                return None;
+            }
+            _ => {}
+        }
+        let mut cursor = n.walk();
+        stack.extend(n.named_children(&mut cursor));
+    }
+    (declarations == 1).then_some(found).flatten()
+}
+
+/// Whether the file is Node.js code: it imports or requires a Node
+/// built-in module, or uses `require`, `module.exports` or `process`.
+pub fn is_node_code(checker: &Checker<'_>) -> bool {
+    const BUILTINS: &[&str] = &[
+        "crypto",
+        "fs",
+        "path",
+        "http",
+        "https",
+        "net",
+        "tls",
+        "os",
+        "child_process",
+        "url",
+        "util",
+        "stream",
+        "events",
+        "buffer",
+        "zlib",
+    ];
+    checker.semantic.imports_any(BUILTINS)
+        || checker.text.contains("require(")
+        || checker.text.contains("module.exports")
+        || checker.text.contains("process.env")
+}
+
+/// The local name under which the file binds the whole Node `crypto`
+/// module, when that is the plain name `crypto`.
+pub fn crypto_module_binding(checker: &Checker<'_>) -> Option<&'static str> {
+    (checker.semantic.binding("crypto") == Some("crypto")).then_some("crypto")
+}
+
+/// An edit adding `crypto` as the Node module at the top of a file that
+/// does not bind the name `crypto` at all (`import * as crypto` in ES
+/// modules, `const crypto = require("crypto")` in CommonJS).
+pub fn add_crypto_import(node: Node<'_>, checker: &Checker<'_>) -> Option<Edit> {
+    let text = checker.text;
+    if checker.semantic.binding("crypto").is_some() || mentions_word(text, "crypto") {
+        return None;
+    }
+    let mut root = node;
+    while let Some(parent) = root.parent() {
+        root = parent;
+    }
+    let mut cursor = root.walk();
+    let children: Vec<Node<'_>> = root.named_children(&mut cursor).collect();
+    let esm = children
+        .iter()
+        .any(|c| c.kind() == "import_statement" || c.kind() == "export_statement");
+    let is_directive = |c: &Node<'_>| {
+        c.kind() == "expression_statement" && c.named_child(0).is_some_and(|s| s.kind() == "string")
+    };
+    let anchor = children.iter().find(|c| {
+        !c.kind().contains("comment") && c.kind() != "hash_bang_line" && !is_directive(c)
+    })?;
+    let line = if esm {
+        "import * as crypto from \"crypto\";\n"
+    } else {
+        "const crypto = require(\"crypto\");\n"
+    };
+    Some(Edit::replace(
+        anchor.start_byte()..anchor.start_byte(),
+        line,
+    ))
+}
+
+/// Whether `word` occurs in `text` as a whole identifier.
+fn mentions_word(text: &str, word: &str) -> bool {
+    let ident = |c: char| c.is_alphanumeric() || c == '_' || c == '$';
+    text.match_indices(word).any(|(i, _)| {
+        !text[..i].chars().next_back().is_some_and(ident)
+            && !text[i + word.len()..].chars().next().is_some_and(ident)
+    })
+}
+
+/// An edit removing member `member` of an object literal with its comma.
+pub fn remove_member(member: Node<'_>) -> Option<Edit> {
+    let next = member.next_sibling();
+    if let Some(comma) = next.filter(|n| n.kind() == ",") {
+        let end = comma
+            .next_sibling()
+            .map_or(comma.end_byte(), |n| n.start_byte());
+        return Some(Edit::replace(member.start_byte()..end, ""));
+    }
+    if let Some(comma) = member.prev_sibling().filter(|n| n.kind() == ",") {
+        return Some(Edit::replace(comma.start_byte()..member.end_byte(), ""));
+    }
+    Some(Edit::replace(member.byte_range(), ""))
+}
+
+/// Whether `node` only runs when a configuration option asks for it: it
+/// sits in an `if`, `case` or `?:` whose condition names TLS verification
+/// (`if (options.tlsInsecure)`, `case 'no-verify':`,
+/// `strictSSL === false ? ... : ...`). Such code implements a user's
+/// explicit choice rather than making one.
+pub fn configured_by_option(node: Node<'_>, text: &str) -> bool {
+    const OPTION_WORDS: &[&str] = &[
+        "insecure",
+        "verify",
+        "reject",
+        "strictssl",
+        "selfsigned",
+        "self_signed",
+        "allowinvalid",
+        "allow_invalid",
+        "skipverif",
+        "unauthorized",
+    ];
+    let names_option = |condition: Node<'_>| {
+        let lower = node_text(condition, text).to_ascii_lowercase();
+        OPTION_WORDS.iter().any(|w| lower.contains(w))
+    };
+    let mut current = node;
+    while let Some(parent) = current.parent() {
+        if FUNCTION_KINDS.contains(&parent.kind()) && parent.kind() != "arrow_function" {
+            return false;
+        }
+        let condition = match parent.kind() {
+            "if_statement" => parent
+                .child_by_field_name("condition")
+                .filter(|c| c.byte_range() != current.byte_range()),
+            "ternary_expression" => parent
+                .child_by_field_name("condition")
+                .filter(|c| c.byte_range() != current.byte_range()),
+            "switch_case" => parent.child_by_field_name("value"),
+            _ => None,
+        };
+        if condition.is_some_and(names_option) {
+            return true;
+        }
+        current = parent;
+    }
+    false
 }
