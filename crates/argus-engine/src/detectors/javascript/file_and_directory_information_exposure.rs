@@ -192,8 +192,43 @@ fn serves_project(root: Node<'_>, checker: &Checker<'_>) -> bool {
     if let Some(literal) = js_string(root, text) {
         return matches!(literal.as_str(), "." | "./" | "/" | "" | ".." | "../");
     }
+    let dot_segments = |s: &str| {
+        s.split(['/', '\\'])
+            .all(|segment| matches!(segment, "" | "." | ".."))
+    };
     match root.kind() {
         "identifier" => node_text(root, text) == "__dirname",
+        // `__dirname + "/"`
+        "binary_expression" => {
+            let (Some(left), Some(right)) = (
+                root.child_by_field_name("left"),
+                root.child_by_field_name("right"),
+            ) else {
+                return false;
+            };
+            root.child_by_field_name("operator")
+                .is_some_and(|o| o.kind() == "+")
+                && serves_project(left, checker)
+                && js_string(right, text).is_some_and(|s| dot_segments(&s))
+        }
+        // `${__dirname}/`
+        "template_string" => {
+            let mut cursor = root.walk();
+            let parts: Vec<Node<'_>> = root.named_children(&mut cursor).collect();
+            let substitutions: Vec<Node<'_>> = parts
+                .iter()
+                .filter(|p| p.kind() == "template_substitution")
+                .copied()
+                .collect();
+            substitutions.len() == 1
+                && substitutions[0]
+                    .named_child(0)
+                    .is_some_and(|e| serves_project(e, checker))
+                && parts
+                    .iter()
+                    .filter(|p| p.kind() == "string_fragment")
+                    .all(|f| dot_segments(node_text(*f, text)))
+        }
         "call_expression" => {
             let names = callee_names(root, checker);
             if names.iter().any(|n| n == "process.cwd") {

@@ -27,7 +27,9 @@ detector! {
     /// Options passed as a variable or filled from a spread (`{ ...opts }`)
     /// are a deliberate choice and are not reported, nor is a flag computed
     /// at run time (`secure: process.env.NODE_ENV === "production"`), nor a
-    /// cookie being cleared (`maxAge: 0`, an empty value).
+    /// cookie being cleared (`maxAge: 0`, an empty value), nor a cookie
+    /// whose value is a literal written in the source (`"1"`, `"none"`):
+    /// it holds nothing secret.
     ///
     /// ## Why is this bad?
     /// A cookie without `Secure` is also sent over plain HTTP, where anyone
@@ -214,7 +216,9 @@ fn check_response_cookie(call: Node<'_>, checker: &mut Checker<'_>) {
         // Options built elsewhere: a deliberate choice.
         return;
     }
-    if clears(value, options, text) {
+    // Clearing a cookie, or a constant value written in the source, sends
+    // nothing an eavesdropper could not read in the code.
+    if clears(value, options, text) || constant(value, text) {
         return;
     }
     let sensitive = sensitive_cookie(name, value, text);
@@ -281,6 +285,12 @@ fn check_response_cookie(call: Node<'_>, checker: &mut Checker<'_>) {
         call,
         Violation::new("set-cookie", message).with_fix(Fix::new(description, edits)),
     );
+}
+
+/// A literal value (`"1"`, `true`, `0`).
+fn constant(value: Node<'_>, text: &str) -> bool {
+    let value = unwrap(value);
+    js_string(value, text).is_some() || matches!(value.kind(), "number" | "true" | "false")
 }
 
 /// Whether a cookie is being cleared: an empty or null value, `maxAge: 0`

@@ -1,3 +1,4 @@
+use super::super::context::words;
 use super::super::prelude::*;
 use super::{
     call_args, descendants, js_string, last_word, member_call, object_property, resolve_function,
@@ -8,10 +9,12 @@ detector! {
     /// ## What it does
     /// Finds cross-origin messaging between windows that does not check
     /// who is on the other side:
-    /// - `window.postMessage(data, "*")` (and `parent`, `opener`,
-    ///   `iframe.contentWindow`, `{ targetOrigin: "*" }`): the message goes
-    ///   to whatever page the target window holds at that moment; messages
-    ///   made only of literals carry nothing and are not reported;
+    /// - `parent.postMessage(data, "*")` (and `window.top`, `opener`,
+    ///   `iframe.contentWindow`, a popup, `{ targetOrigin: "*" }`): the
+    ///   message goes to whatever page the target window holds at that
+    ///   moment; messages made only of literals carry nothing, and a window
+    ///   posting to itself (`window.postMessage(x, "*")`) is its only
+    ///   recipient, so neither is reported;
     /// - `window.addEventListener("message", handler)` and
     ///   `window.onmessage = handler` whose handler reads `event.data`
     ///   without looking at `event.origin` (or `event.source`): a handler
@@ -88,13 +91,18 @@ fn check(node: Node<'_>, checker: &mut Checker<'_>) {
 /// transfer list, never an origin, as second argument).
 fn check_post_message(call: Node<'_>, checker: &mut Checker<'_>) {
     let text = checker.text;
-    let posts = match member_call(call, text) {
-        Some((_, method)) => method == "postMessage",
-        None => call
-            .child_by_field_name("function")
-            .is_some_and(|f| node_text(f, text) == "postMessage"),
+    // A window posting to itself (`window.postMessage(token, "*")`, the
+    // `setImmediate` polyfill trick, or a bare `postMessage`) is the only
+    // recipient: no other page receives the message.
+    let Some((receiver, "postMessage")) = member_call(call, text) else {
+        return;
     };
-    if !posts {
+    let receiver = unwrap(receiver);
+    if receiver.kind() == "identifier"
+        && words(node_text(receiver, text))
+            .first()
+            .is_some_and(|w| matches!(w.as_str(), "window" | "self" | "global" | "root"))
+    {
         return;
     }
     let args = call_args(call);
@@ -247,7 +255,7 @@ fn check_handler(at: Node<'_>, handler: Node<'_>, checker: &mut Checker<'_>) {
                                 .child_by_field_name("property")
                                 .map(|q| node_text(q, text))
                             {
-                                Some("data") => uses_data = true,
+                                Some("data") if !logged(p, text) => uses_data = true,
                                 Some("origin" | "source") => checks = true,
                                 _ => {}
                             }
@@ -288,6 +296,15 @@ fn check_handler(at: Node<'_>, handler: Node<'_>, checker: &mut Checker<'_>) {
             "the message handler uses event.data without checking event.origin: any site that frames or opens this page can send it messages",
         ),
     );
+}
+
+/// Whether an expression is only an argument of a `console.*` call.
+fn logged(node: Node<'_>, text: &str) -> bool {
+    node.parent()
+        .filter(|p| p.kind() == "arguments")
+        .and_then(|p| p.parent())
+        .and_then(|call| call.child_by_field_name("function"))
+        .is_some_and(|f| node_text(f, text).starts_with("console."))
 }
 
 /// `event.origin.indexOf("example.com")`, `.includes(...)`,

@@ -215,6 +215,10 @@ fn is_login(function: Node<'_>, checker: &Checker<'_>) -> bool {
     {
         return true;
     }
+    // `export const signIn = asyncHandler(async (req, res) => { ... })`.
+    if function_name(call, text).is_some_and(|name| login_words(&words(name))) {
+        return true;
+    }
     let Some((_, method)) = member_call(call, text) else {
         return false;
     };
