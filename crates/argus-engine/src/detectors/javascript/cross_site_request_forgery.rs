@@ -206,11 +206,9 @@ fn uses_csrf_protection(call: Node<'_>, checker: &Checker<'_>) -> bool {
         root = parent;
     }
     descendants(root).into_iter().any(|n| {
-        n.child_count() == 0
-            && !n.kind().contains("comment")
-            && {
-                let lower = node_text(n, checker.text).to_ascii_lowercase();
-                lower.contains("csrf") || lower.contains("xsrf")
-            }
+        n.child_count() == 0 && !n.kind().contains("comment") && {
+            let lower = node_text(n, checker.text).to_ascii_lowercase();
+            lower.contains("csrf") || lower.contains("xsrf")
+        }
     })
 }

@@ -1,5 +1,7 @@
 use super::super::prelude::*;
-use super::{bool_literal, call_args, descendants, is_function, js_string, member_call, property_key, unwrap};
+use super::{
+    bool_literal, call_args, descendants, is_function, js_string, member_call, property_key, unwrap,
+};
 
 detector! {
     /// ## What it does
@@ -57,7 +59,13 @@ detector! {
     };
 }
 
-const HANDLEBARS: &[&str] = &["handlebars", "express-handlebars", "hbs", "express-hbs", "koa-hbs"];
+const HANDLEBARS: &[&str] = &[
+    "handlebars",
+    "express-handlebars",
+    "hbs",
+    "express-hbs",
+    "koa-hbs",
+];
 const AUTOESCAPE: &[&str] = &["nunjucks", "swig", "swig-templates", "eta", "squirrelly"];
 const EJS: &[&str] = &["ejs"];
 
@@ -206,7 +214,10 @@ fn check_bypass(call: Node<'_>, checker: &mut Checker<'_>) {
     let Some((_, method)) = member_call(call, text) else {
         return;
     };
-    if !matches!(method, "bypassSecurityTrustHtml" | "bypassSecurityTrustScript") {
+    if !matches!(
+        method,
+        "bypassSecurityTrustHtml" | "bypassSecurityTrustScript"
+    ) {
         return;
     }
     let args = call_args(call);

@@ -83,7 +83,11 @@ fn check(call: Node<'_>, checker: &mut Checker<'_>) {
         let imported = plugin.kind() != "identifier"
             || checker.semantic.binding(node_text(plugin, text)).is_some();
         let plugin_names = checker.semantic.qualified_names(plugin, text);
-        if !imported || !plugin_names.iter().any(|n| FASTIFY_STATIC.contains(&n.as_str())) {
+        if !imported
+            || !plugin_names
+                .iter()
+                .any(|n| FASTIFY_STATIC.contains(&n.as_str()))
+        {
             return;
         }
         let Some(options) = args.get(1).map(|o| unwrap(*o)) else {
@@ -111,7 +115,10 @@ fn check(call: Node<'_>, checker: &mut Checker<'_>) {
     if !is_imported(function, checker) {
         return;
     }
-    if names.iter().any(|n| n == "serve-index" || n == "connect.directory") {
+    if names
+        .iter()
+        .any(|n| n == "serve-index" || n == "connect.directory")
+    {
         checker.report(
             call,
             Violation::new(
@@ -237,7 +244,11 @@ fn serves_project(root: Node<'_>, checker: &Checker<'_>) -> bool {
             if !names.iter().any(|n| {
                 matches!(
                     n.as_str(),
-                    "path.join" | "path.resolve" | "path.normalize" | "node:path.join" | "node:path.resolve"
+                    "path.join"
+                        | "path.resolve"
+                        | "path.normalize"
+                        | "node:path.join"
+                        | "node:path.resolve"
                 )
             }) {
                 return false;

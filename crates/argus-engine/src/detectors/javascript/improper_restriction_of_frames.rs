@@ -95,7 +95,9 @@ fn check_call(call: Node<'_>, checker: &mut Checker<'_>) {
                 }
                 let mut violation = Violation::new(
                     "x-frame-options",
-                    format!("X-Frame-Options {upper} is not a value browsers honour: any site can frame the page"),
+                    format!(
+                        "X-Frame-Options {upper} is not a value browsers honour: any site can frame the page"
+                    ),
                 );
                 if upper == "ALLOWALL"
                     && let Some(edit) = replace_string_value(unwrap(value), text, "SAMEORIGIN")

@@ -107,7 +107,10 @@ fn sensitive_cookie(name: Node<'_>, value: Node<'_>, text: &str) -> bool {
         Some(literal) => words(&literal),
         None => identifier_words(name, text),
     };
-    if name_words.iter().any(|w| SCRIPT_READABLE.contains(&w.as_str())) {
+    if name_words
+        .iter()
+        .any(|w| SCRIPT_READABLE.contains(&w.as_str()))
+    {
         return false;
     }
     sensitive_words(&name_words) || sensitive_words(&identifier_words(value, text))
@@ -173,8 +176,18 @@ fn framework(call: Node<'_>, checker: &Checker<'_>) -> Option<Framework> {
     let receiver = unwrap(receiver);
     match method {
         "cookie" | "setCookie" => {
+            // `res.status(200).cookie(...)`: the response a chain starts from.
+            let mut receiver = receiver;
+            while receiver.kind() == "call_expression" {
+                let function = unwrap(receiver.child_by_field_name("function")?);
+                if function.kind() != "member_expression" {
+                    return None;
+                }
+                receiver = unwrap(function.child_by_field_name("object")?);
+            }
             let word = last_word(receiver, text)?;
-            matches!(word.as_str(), "res" | "response" | "resp" | "reply").then_some(Framework::Bare)
+            matches!(word.as_str(), "res" | "response" | "resp" | "reply")
+                .then_some(Framework::Bare)
         }
         "set" => match receiver.kind() {
             // `ctx.cookies.set(...)`, `res.cookies.set(...)` (Next.js).
@@ -229,8 +242,7 @@ fn check_response_cookie(call: Node<'_>, checker: &mut Checker<'_>) {
     if secure == Flag::False || (secure == Flag::Missing && default_insecure) {
         missing.push(("secure", "Secure"));
     }
-    if sensitive && (http_only == Flag::False || (http_only == Flag::Missing && default_insecure))
-    {
+    if sensitive && (http_only == Flag::False || (http_only == Flag::Missing && default_insecure)) {
         missing.push(("httpOnly", "HttpOnly"));
     }
     if missing.is_empty() {
@@ -270,7 +282,10 @@ fn check_response_cookie(call: Node<'_>, checker: &mut Checker<'_>) {
         None => {
             let at = value.end_byte();
             let members: Vec<String> = values.iter().map(|(k, v)| format!("{k}: {v}")).collect();
-            vec![Edit::replace(at..at, format!(", {{ {} }}", members.join(", ")))]
+            vec![Edit::replace(
+                at..at,
+                format!(", {{ {} }}", members.join(", ")),
+            )]
         }
     };
     let description = format!(

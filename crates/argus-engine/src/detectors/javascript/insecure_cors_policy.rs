@@ -89,8 +89,7 @@ fn cors_options<'t>(call: Node<'t>, checker: &Checker<'_>) -> Option<Node<'t>> {
     let args = call_args(call);
     let function = call.child_by_field_name("function")?;
     let names = callee_names(call, checker);
-    if names.iter().any(|n| CORS_MODULES.contains(&n.as_str())) && is_imported(function, checker)
-    {
+    if names.iter().any(|n| CORS_MODULES.contains(&n.as_str())) && is_imported(function, checker) {
         return args.first().map(|a| unwrap(*a));
     }
     let (_, method) = member_call(call, text)?;
@@ -103,8 +102,11 @@ fn cors_options<'t>(call: Node<'t>, checker: &Checker<'_>) -> Option<Node<'t>> {
                 "identifier" => checker.semantic.binding(node_text(plugin, text)).is_some(),
                 _ => true,
             };
-            (imported && plugin_names.iter().any(|n| CORS_MODULES.contains(&n.as_str())))
-                .then(|| unwrap(args[1]))
+            (imported
+                && plugin_names
+                    .iter()
+                    .any(|n| CORS_MODULES.contains(&n.as_str())))
+            .then(|| unwrap(args[1]))
         }
         "create" if names.iter().any(|n| n.ends_with("NestFactory.create")) => args
             .get(1)
@@ -250,7 +252,8 @@ fn request_origin(node: Node<'_>, scope: Node<'_>, text: &str, depth: usize) -> 
         }
         "call_expression" => {
             let args = call_args(node);
-            member_call(node, text).is_some_and(|(_, m)| matches!(m, "get" | "header" | "getHeader"))
+            member_call(node, text)
+                .is_some_and(|(_, m)| matches!(m, "get" | "header" | "getHeader"))
                 && args.len() == 1
                 && js_string(args[0], text).is_some_and(|s| s.eq_ignore_ascii_case("origin"))
         }

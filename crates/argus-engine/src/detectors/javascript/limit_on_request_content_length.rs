@@ -187,16 +187,31 @@ fn check_call(call: Node<'_>, checker: &mut Checker<'_>) {
                 checker,
             );
         }
-    } else if names.iter().any(|n| n == "fastify" || n == "fastify.fastify") {
+    } else if names
+        .iter()
+        .any(|n| n == "fastify" || n == "fastify.fastify")
+    {
         if let Some(options) = options {
-            report_size(options, "bodyLimit", HUGE_BODY, "request body limit", checker);
+            report_size(
+                options,
+                "bodyLimit",
+                HUGE_BODY,
+                "request body limit",
+                checker,
+            );
         }
     } else if names.iter().any(|n| n == "multer") {
         check_multer(call, options, checker);
     }
 }
 
-fn report_size(options: Node<'_>, key: &str, threshold: f64, what: &str, checker: &mut Checker<'_>) {
+fn report_size(
+    options: Node<'_>,
+    key: &str,
+    threshold: f64,
+    what: &str,
+    checker: &mut Checker<'_>,
+) {
     let text = checker.text;
     let Some(value) = object_property(options, key, text) else {
         return;

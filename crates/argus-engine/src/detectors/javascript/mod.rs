@@ -15,16 +15,16 @@ use crate::semantic::{node_text, string_literal};
 pub mod insecure_hashing;
 
 // Web configuration.
-pub mod insecure_cookie;
-pub mod insecure_cors_policy;
-pub mod session_fixation;
 pub mod cross_site_request_forgery;
 pub mod dns_prefetching;
-pub mod improper_restriction_of_frames;
-pub mod limit_on_request_content_length;
 pub mod do_not_disable_html_autoescape;
 pub mod file_and_directory_information_exposure;
+pub mod improper_restriction_of_frames;
+pub mod insecure_cookie;
+pub mod insecure_cors_policy;
+pub mod limit_on_request_content_length;
 pub mod origins_verified_cross_origin_communications;
+pub mod session_fixation;
 
 // Credentials, files and logs.
 
@@ -316,9 +316,10 @@ pub fn header_assignments<'t>(call: Node<'t>, text: &str) -> Vec<(String, Node<'
                     if member.kind() != "pair" {
                         continue;
                     }
-                    if let (Some(key), Some(value)) =
-                        (property_key(member, text), member.child_by_field_name("value"))
-                    {
+                    if let (Some(key), Some(value)) = (
+                        property_key(member, text),
+                        member.child_by_field_name("value"),
+                    ) {
                         out.push((key.to_ascii_lowercase(), value));
                     }
                 }

@@ -74,7 +74,14 @@ detector! {
 
 /// Receivers that are browser windows (what `postMessage(msg, origin)`
 /// and `message` events between origins belong to).
-const WINDOWS: &[&str] = &["window", "parent", "top", "opener", "contentwindow", "frames"];
+const WINDOWS: &[&str] = &[
+    "window",
+    "parent",
+    "top",
+    "opener",
+    "contentwindow",
+    "frames",
+];
 
 fn check(node: Node<'_>, checker: &mut Checker<'_>) {
     match node.kind() {
@@ -263,9 +270,9 @@ fn check_handler(at: Node<'_>, handler: Node<'_>, checker: &mut Checker<'_>) {
                         // The whole event handed to another function,
                         // which may check it (not for logging).
                         Some(p) if p.kind() == "arguments" => {
-                            let logging = p.parent().is_some_and(|c| {
-                                node_text(c, text).starts_with("console.")
-                            });
+                            let logging = p
+                                .parent()
+                                .is_some_and(|c| node_text(c, text).starts_with("console."));
                             if !logging {
                                 checks = true;
                             }
@@ -328,7 +335,9 @@ fn check_weak_comparison(call: Node<'_>, checker: &mut Checker<'_>) {
         && receiver
             .child_by_field_name("object")
             .and_then(|o| last_word(o, text))
-            .is_some_and(|w| matches!(w.as_str(), "e" | "event" | "evt" | "ev" | "msg" | "message"));
+            .is_some_and(|w| {
+                matches!(w.as_str(), "e" | "event" | "evt" | "ev" | "msg" | "message")
+            });
     if !is_event_origin {
         return;
     }

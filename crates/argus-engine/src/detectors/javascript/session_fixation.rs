@@ -148,7 +148,10 @@ fn check_assignment(assignment: Node<'_>, checker: &mut Checker<'_>) {
         return;
     };
     // Inside the `regenerate` (or Passport `req.login`) callback.
-    if functions[..=login].iter().any(|f| callback_of(*f, text, REGENERATING)) {
+    if functions[..=login]
+        .iter()
+        .any(|f| callback_of(*f, text, REGENERATING))
+    {
         return;
     }
     let handler = functions[login];
@@ -262,7 +265,9 @@ fn check_session_id(assignment: Node<'_>, checker: &mut Checker<'_>) -> bool {
         return false;
     };
     let target = match node_text(property, text) {
-        "sessionID" | "sessionId" => last_word(object, text).is_some_and(|w| w == "req" || w == "request"),
+        "sessionID" | "sessionId" => {
+            last_word(object, text).is_some_and(|w| w == "req" || w == "request")
+        }
         "id" => is_request_session(object, text),
         _ => false,
     };
