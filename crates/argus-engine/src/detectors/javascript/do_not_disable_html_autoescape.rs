@@ -18,7 +18,11 @@ detector! {
     /// - Angular `DomSanitizer.bypassSecurityTrustHtml(value)` and
     ///   `bypassSecurityTrustScript(value)` on anything but a literal.
     ///
-    /// Only settings that really turn escaping off are reported. Rendering
+    /// Only settings that really turn escaping off are reported, and only
+    /// in files that show the templates make web pages (they name HTML,
+    /// views or a web framework, outside comments): the same engines generate
+    /// source code, prompts and plain-text mail, where `noEscape` and
+    /// `autoescape: false` are correct. Rendering
     /// one value raw on purpose (`{{{html}}}`, React's
     /// `dangerouslySetInnerHTML`) is left to the cross-site scripting
     /// detectors, which follow where the value comes from.
@@ -89,7 +93,10 @@ fn check_option(pair: Node<'_>, checker: &mut Checker<'_>) {
         "noEscape" => (HANDLEBARS, true, "false"),
         "autoescape" | "autoEscape" => (AUTOESCAPE, false, "true"),
         "escape" | "escapeFunction" => {
-            if checker.semantic.imports_any(EJS) && is_identity(value, text) {
+            if checker.semantic.imports_any(EJS)
+                && renders_html(pair, text)
+                && is_identity(value, text)
+            {
                 checker.report(
                     pair,
                     Violation::new(
@@ -102,7 +109,10 @@ fn check_option(pair: Node<'_>, checker: &mut Checker<'_>) {
         }
         _ => return,
     };
-    if bool_literal(value, text) != Some(turned_off) || !checker.semantic.imports_any(engines) {
+    if bool_literal(value, text) != Some(turned_off)
+        || !checker.semantic.imports_any(engines)
+        || !renders_html(pair, text)
+    {
         return;
     }
     checker.report(
@@ -117,6 +127,26 @@ fn check_option(pair: Node<'_>, checker: &mut Checker<'_>) {
             safe,
         )),
     );
+}
+
+/// Whether the file shows the templates produce web pages: it names HTML,
+/// views or a web framework. Engines also generate code, prompts and
+/// plain-text mail, where escaping HTML would be a bug.
+fn renders_html(node: Node<'_>, text: &str) -> bool {
+    let mut root = node;
+    while let Some(parent) = root.parent() {
+        root = parent;
+    }
+    // Code and strings, not comments.
+    descendants(root)
+        .into_iter()
+        .filter(|n| n.child_count() == 0)
+        .any(|n| {
+            let lower = node_text(n, text).to_ascii_lowercase();
+            ["html", "express", "koa", "fastify", "hapi", "view"]
+                .iter()
+                .any(|w| lower.contains(w))
+        })
 }
 
 /// `Mustache.escape = (t) => t`, `Handlebars.Utils.escapeExpression = ...`.
@@ -145,7 +175,7 @@ fn check_escape_override(assignment: Node<'_>, checker: &mut Checker<'_>) {
         let head = n.split('.').next().unwrap_or_default();
         matches!(head, "mustache" | "handlebars" | "hbs" | "ejs")
     });
-    if !engine || !is_identity(right, text) {
+    if !engine || !renders_html(assignment, text) || !is_identity(right, text) {
         return;
     }
     checker.report(

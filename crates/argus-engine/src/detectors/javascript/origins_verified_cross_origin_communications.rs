@@ -125,7 +125,7 @@ fn check_post_message(call: Node<'_>, checker: &mut Checker<'_>) {
     } else {
         target
     };
-    if js_string(origin, text).as_deref() != Some("*") || only_literals(data) {
+    if js_string(origin, text).as_deref() != Some("*") || only_literals(data, text) {
         return;
     }
     checker.report(
@@ -137,8 +137,18 @@ fn check_post_message(call: Node<'_>, checker: &mut Checker<'_>) {
     );
 }
 
-/// A message made only of literals (`{ type: "ready" }`, `"loaded"`).
-fn only_literals(data: Node<'_>) -> bool {
+/// A message made only of literals (`{ type: "ready" }`, `"loaded"`,
+/// `JSON.stringify({ event: "listening" })`).
+fn only_literals(data: Node<'_>, text: &str) -> bool {
+    let data = unwrap(data);
+    if data.kind() == "call_expression"
+        && data
+            .child_by_field_name("function")
+            .is_some_and(|f| node_text(f, text) == "JSON.stringify")
+    {
+        let args = call_args(data);
+        return args.len() == 1 && only_literals(args[0], text);
+    }
     descendants(data).into_iter().all(|n| {
         !matches!(
             n.kind(),
