@@ -102,6 +102,16 @@ static SPECS: &[&DetectorSpec] = &[
     &javascript::timing_attack::SPEC,
     &javascript::jwt_verification_disabled::SPEC,
     // JavaScript/TypeScript: web configuration.
+    &javascript::insecure_cookie::SPEC,
+    &javascript::insecure_cors_policy::SPEC,
+    &javascript::session_fixation::SPEC,
+    &javascript::cross_site_request_forgery::SPEC,
+    &javascript::dns_prefetching::SPEC,
+    &javascript::improper_restriction_of_frames::SPEC,
+    &javascript::limit_on_request_content_length::SPEC,
+    &javascript::do_not_disable_html_autoescape::SPEC,
+    &javascript::file_and_directory_information_exposure::SPEC,
+    &javascript::origins_verified_cross_origin_communications::SPEC,
     //
     // JavaScript/TypeScript: credentials, files and logs.
     //

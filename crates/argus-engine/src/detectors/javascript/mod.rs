@@ -23,6 +23,16 @@ pub mod timing_attack;
 pub mod unverified_hostname;
 
 // Web configuration.
+pub mod cross_site_request_forgery;
+pub mod dns_prefetching;
+pub mod do_not_disable_html_autoescape;
+pub mod file_and_directory_information_exposure;
+pub mod improper_restriction_of_frames;
+pub mod insecure_cookie;
+pub mod insecure_cors_policy;
+pub mod limit_on_request_content_length;
+pub mod origins_verified_cross_origin_communications;
+pub mod session_fixation;
 
 // Credentials, files and logs.
 
@@ -524,4 +534,303 @@ pub fn configured_by_option(node: Node<'_>, text: &str) -> bool {
         current = parent;
     }
     false
+}
+
+// --- helpers: web ---
+
+/// Whether a node is a function (declaration, expression, arrow, method).
+pub fn is_function(node: Node<'_>) -> bool {
+    matches!(
+        node.kind(),
+        "function_declaration"
+            | "function_expression"
+            | "function"
+            | "arrow_function"
+            | "generator_function"
+            | "generator_function_declaration"
+            | "method_definition"
+    )
+}
+
+/// The innermost function enclosing a node (the node itself excluded).
+pub fn enclosing_function(node: Node<'_>) -> Option<Node<'_>> {
+    let mut current = node.parent();
+    while let Some(n) = current {
+        if is_function(n) {
+            return Some(n);
+        }
+        current = n.parent();
+    }
+    None
+}
+
+/// Every node of a subtree, the root first (comments excluded).
+pub fn descendants(node: Node<'_>) -> Vec<Node<'_>> {
+    let mut out = Vec::new();
+    let mut stack = vec![node];
+    while let Some(n) = stack.pop() {
+        if n.kind() == "comment" {
+            continue;
+        }
+        out.push(n);
+        let mut cursor = n.walk();
+        let children: Vec<Node<'_>> = n.children(&mut cursor).collect();
+        stack.extend(children.into_iter().rev());
+    }
+    out
+}
+
+/// The receiver and method name of a member call (`res.cookie(...)` ->
+/// (`res`, `"cookie"`)).
+pub fn member_call<'t>(call: Node<'t>, text: &'t str) -> Option<(Node<'t>, &'t str)> {
+    if call.kind() != "call_expression" {
+        return None;
+    }
+    let function = unwrap(call.child_by_field_name("function")?);
+    if function.kind() != "member_expression" {
+        return None;
+    }
+    let object = function.child_by_field_name("object")?;
+    let property = function.child_by_field_name("property")?;
+    Some((object, node_text(property, text)))
+}
+
+/// The last word of an expression's name (`this.res` -> `res`,
+/// `ctx.response` -> `response`), lower-case.
+pub fn last_word(node: Node<'_>, text: &str) -> Option<String> {
+    let node = unwrap(node);
+    let name = match node.kind() {
+        "identifier" | "this" => node_text(node, text),
+        "member_expression" => node_text(node.child_by_field_name("property")?, text),
+        _ => return None,
+    };
+    super::context::words(name).pop()
+}
+
+/// The headers a call sets, lower-case name first: `res.setHeader(n, v)`,
+/// `res.header(n, v)`, `res.set(n, v)`, `ctx.set(n, v)`, `res.append(n, v)`,
+/// `headers.set(n, v)`, and the object forms `res.set({...})`,
+/// `res.writeHead(200, {...})`, `reply.headers({...})`. Only names written
+/// as literals count.
+pub fn header_assignments<'t>(call: Node<'t>, text: &str) -> Vec<(String, Node<'t>)> {
+    let Some((_, method)) = member_call(call, text) else {
+        return Vec::new();
+    };
+    let args = call_args(call);
+    let mut out = Vec::new();
+    match method {
+        "setHeader" | "header" | "set" | "append" | "appendHeader" if args.len() == 2 => {
+            if let Some(name) = js_string(args[0], text) {
+                out.push((name.to_ascii_lowercase(), args[1]));
+            }
+        }
+        "set" | "header" | "headers" | "writeHead" => {
+            let object = match method {
+                "writeHead" => args.iter().rev().find(|a| unwrap(**a).kind() == "object"),
+                _ if args.len() == 1 => args.first(),
+                _ => None,
+            };
+            if let Some(object) = object.map(|o| unwrap(*o)).filter(|o| o.kind() == "object") {
+                let mut cursor = object.walk();
+                for member in object.named_children(&mut cursor) {
+                    if member.kind() != "pair" {
+                        continue;
+                    }
+                    if let (Some(key), Some(value)) = (
+                        property_key(member, text),
+                        member.child_by_field_name("value"),
+                    ) {
+                        out.push((key.to_ascii_lowercase(), value));
+                    }
+                }
+            }
+        }
+        _ => {}
+    }
+    out
+}
+
+/// Edits giving several properties of an object literal a value: existing
+/// members are replaced, missing ones are appended together (one edit).
+pub fn set_properties(object: Node<'_>, values: &[(&str, &str)], text: &str) -> Vec<Edit> {
+    let object = unwrap(object);
+    let mut edits = Vec::new();
+    let mut missing = Vec::new();
+    for &(key, value) in values {
+        if object_property(object, key, text).is_some() {
+            edits.extend(set_property(object, key, value, text));
+        } else {
+            missing.push(format!("{key}: {value}"));
+        }
+    }
+    if missing.is_empty() {
+        return edits;
+    }
+    let mut cursor = object.walk();
+    let last = object
+        .named_children(&mut cursor)
+        .filter(|m| m.kind() != "comment")
+        .last();
+    edits.push(match last {
+        Some(last) => Edit::replace(
+            last.end_byte()..last.end_byte(),
+            format!(", {}", missing.join(", ")),
+        ),
+        None => Edit::replace(object.byte_range(), format!("{{ {} }}", missing.join(", "))),
+    });
+    edits
+}
+
+/// The function an argument denotes: a function literal, or the name of a
+/// function declared in the file (`function onMessage(e) {}`, `const
+/// onMessage = (e) => {}`).
+pub fn resolve_function<'t>(node: Node<'t>, text: &str) -> Option<Node<'t>> {
+    let node = unwrap(node);
+    if is_function(node) {
+        return Some(node);
+    }
+    if node.kind() != "identifier" {
+        return None;
+    }
+    let name = node_text(node, text);
+    // The nearest scope declaring the name wins.
+    let mut scope = node.parent();
+    while let Some(s) = scope {
+        if (is_function(s) || s.parent().is_none())
+            && let Some(found) = declared_function(s, name, text)
+        {
+            return Some(found);
+        }
+        scope = s.parent();
+    }
+    None
+}
+
+fn declared_function<'t>(scope: Node<'t>, name: &str, text: &str) -> Option<Node<'t>> {
+    descendants(scope).into_iter().find_map(|n| match n.kind() {
+        "function_declaration" | "generator_function_declaration" => n
+            .child_by_field_name("name")
+            .filter(|id| node_text(*id, text) == name)
+            .map(|_| n),
+        "variable_declarator" => {
+            let declared = n.child_by_field_name("name")?;
+            let value = unwrap(n.child_by_field_name("value")?);
+            (node_text(declared, text) == name && is_function(value)).then_some(value)
+        }
+        _ => None,
+    })
+}
+
+/// The name a function goes by: its own, the variable or property it is
+/// assigned to, or the method name.
+pub fn function_name<'t>(function: Node<'_>, text: &'t str) -> Option<&'t str> {
+    if let Some(name) = function.child_by_field_name("name") {
+        return Some(node_text(name, text));
+    }
+    let parent = function.parent()?;
+    match parent.kind() {
+        "variable_declarator" => parent
+            .child_by_field_name("name")
+            .map(|n| node_text(n, text)),
+        "pair" => property_key(parent, text),
+        "assignment_expression" => {
+            let left = unwrap(parent.child_by_field_name("left")?);
+            match left.kind() {
+                "member_expression" => left
+                    .child_by_field_name("property")
+                    .map(|p| node_text(p, text)),
+                _ => Some(node_text(left, text)),
+            }
+        }
+        _ => None,
+    }
+}
+
+/// Whether an expression reads request input: `req.query.x`,
+/// `req.body.x`, `req.params.x`, `req.headers[...]`, `req.cookies.x`,
+/// `ctx.query.x`, `ctx.request.body.x`.
+pub fn reads_request_input(node: Node<'_>, text: &str) -> bool {
+    let node = unwrap(node);
+    if !matches!(node.kind(), "member_expression" | "subscript_expression") {
+        return false;
+    }
+    let flat: String = node_text(node, text)
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    let mut parts = flat.split(['.', '[']);
+    let Some(head) = parts.next() else {
+        return false;
+    };
+    if !matches!(head, "req" | "request" | "ctx" | "context") {
+        return false;
+    }
+    let mut next = parts.next();
+    if next == Some("request") {
+        next = parts.next();
+    }
+    matches!(
+        next,
+        Some("query" | "body" | "params" | "headers" | "header" | "cookies" | "signedCookies")
+    )
+}
+
+/// Modules exporting helmet's API.
+const HELMETS: &[&str] = &["helmet", "koa-helmet", "@fastify/helmet", "fastify-helmet"];
+
+/// The options a helmet call configures: `helmet({...})` and
+/// `fastify.register(helmet, {...})` give `("", options)`;
+/// `helmet.frameguard({...})` and an imported `frameguard({...})` give
+/// `("frameguard", options)`.
+pub fn helmet_options<'t>(call: Node<'t>, checker: &Checker<'_>) -> Option<(String, Node<'t>)> {
+    let text = checker.text;
+    let function = call.child_by_field_name("function")?;
+    let args = call_args(call);
+    if let Some((_, "register")) = member_call(call, text) {
+        let plugin = unwrap(*args.first()?);
+        let names = checker.semantic.qualified_names(plugin, text);
+        let imported = plugin.kind() != "identifier"
+            || checker.semantic.binding(node_text(plugin, text)).is_some();
+        return (imported && names.iter().any(|n| HELMETS.contains(&n.as_str())))
+            .then(|| Some((String::new(), unwrap(*args.get(1)?))))
+            .flatten();
+    }
+    if !is_imported(function, checker) {
+        return None;
+    }
+    let names = checker.semantic.qualified_names(unwrap(function), text);
+    names.iter().find_map(|name| {
+        HELMETS.iter().find_map(|module| {
+            let rest = name.strip_prefix(module)?;
+            let sub = match rest {
+                "" | ".default" => "",
+                _ => rest.strip_prefix('.')?,
+            };
+            Some((sub.to_string(), unwrap(*args.first()?)))
+        })
+    })
+}
+
+/// Like [`object_property`], but a method member (`{ origin(o, cb) {} }`)
+/// counts too: the method itself is returned.
+pub fn object_member<'t>(object: Node<'t>, key: &str, text: &str) -> Option<Node<'t>> {
+    let object = unwrap(object);
+    if object.kind() != "object" {
+        return None;
+    }
+    let mut cursor = object.walk();
+    let members: Vec<Node<'t>> = object.named_children(&mut cursor).collect();
+    members.into_iter().rev().find_map(|member| {
+        if member.kind() == "method_definition" {
+            let name = member.child_by_field_name("name")?;
+            return (node_text(name, text).trim_matches(['"', '\'']) == key).then_some(member);
+        }
+        if property_key(member, text)? != key {
+            return None;
+        }
+        match member.kind() {
+            "pair" => member.child_by_field_name("value"),
+            _ => Some(member),
+        }
+    })
 }
