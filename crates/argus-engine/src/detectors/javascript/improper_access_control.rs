@@ -222,6 +222,18 @@ fn admin_path(path: &str) -> bool {
         .any(|segment| matches!(segment.to_ascii_lowercase().as_str(), "admin" | "_admin" | "superadmin" | "internal"))
 }
 
+/// Whether a route is where one logs in (which must be reachable
+/// without a session): `/admin/login`, `/admin/auth/callback`.
+fn login_path(path: &str) -> bool {
+    path.split(['/', '.', '-', '_']).any(|segment| {
+        matches!(
+            segment.to_ascii_lowercase().as_str(),
+            "login" | "signin" | "logout" | "signout" | "register" | "signup" | "auth" | "callback"
+                | "forgot" | "reset" | "oauth" | "sso" | "health" | "healthz" | "ping"
+        )
+    })
+}
+
 fn check_route(call: Node<'_>, checker: &mut Checker<'_>) {
     let text = checker.text;
     let args = call_args(call);
@@ -234,7 +246,7 @@ fn check_route(call: Node<'_>, checker: &mut Checker<'_>) {
     let Some(path) = js_string(*path, text) else {
         return;
     };
-    if !path.starts_with('/') || !admin_path(&path) {
+    if !path.starts_with('/') || !admin_path(&path) || login_path(&path) {
         return;
     }
     if handlers.iter().any(|h| is_guard(*h, text)) {

@@ -205,7 +205,11 @@ fn predictable_path(path: Node<'_>, checker: &Checker<'_>) -> Option<String> {
             return None;
         }
         let in_tmp = is_tmpdir(*first, checker)
-            || js_string(*first, text).is_some_and(|s| is_tmp_root(&s) || tmp_prefix(&s));
+            || js_string(*first, text).is_some_and(|s| is_tmp_root(&s) || tmp_prefix(&s))
+            // A predictable directory made earlier: `path.join(workDir, "x")`.
+            || (unwrap(*first).kind() == "identifier"
+                && declared_value(*first, node_text(unwrap(*first), text), text)
+                    .is_some_and(|dir| unwrap(dir) != path && predictable_path(dir, checker).is_some()));
         if in_tmp && rest.iter().all(|p| guessable(*p, checker, 0)) {
             return Some(format!("`{}`", shorten(node_text(path, text))));
         }

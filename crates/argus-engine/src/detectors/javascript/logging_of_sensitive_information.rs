@@ -71,6 +71,9 @@ fn check(call: Node<'_>, checker: &mut Checker<'_>) {
     let text = checker.text;
     for argument in call_args(call) {
         if let Some((shown, word)) = sensitive_value(argument, text, 0) {
+            if word == "token" && !auth_token(&shown, text) {
+                continue;
+            }
             checker.report(
                 call,
                 Violation::new(
@@ -84,6 +87,30 @@ fn check(call: Node<'_>, checker: &mut Checker<'_>) {
             return;
         }
     }
+}
+
+/// Whether a value named `...token` is an authentication token: named so
+/// (`accessToken`, `refresh_token`, `authToken`, `jwtToken`), or a plain
+/// `token` in a file that deals with authentication. Parsers, lexers and
+/// dependency-injection containers have tokens too.
+fn auth_token(shown: &str, text: &str) -> bool {
+    const QUALIFIERS: &[&str] = &[
+        "access", "refresh", "auth", "id", "bearer", "session", "api", "jwt", "oauth", "reset",
+        "github", "slack", "personal", "secret", "user", "login", "csrf", "xsrf", "verification",
+        "client", "app",
+    ];
+    let name = shown.rsplit(['.', '[']).next().unwrap_or(shown);
+    let words = crate::detectors::context::words(name);
+    if words.len() >= 2 && QUALIFIERS.contains(&words[words.len() - 2].as_str()) {
+        return true;
+    }
+    if words.len() >= 2 {
+        return false;
+    }
+    let lower = text.to_ascii_lowercase();
+    ["jsonwebtoken", "passport", "bearer", "oauth", "authorization", "login", "jwt"]
+        .iter()
+        .any(|w| lower.contains(w))
 }
 
 fn credential(name: &str) -> Option<String> {

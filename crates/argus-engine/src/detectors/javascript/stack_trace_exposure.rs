@@ -13,7 +13,9 @@ detector! {
     ///   `exception`, `dbError`);
     /// - the caught error object itself sent as the response
     ///   (`res.status(500).send(err)`, `res.json(error)`) inside a `catch`
-    ///   block or an Express error handler `(err, req, res, next)`;
+    ///   block, an Express error handler `(err, req, res, next)`, or a
+    ///   callback whose parameter is named like an error
+    ///   (`db.query(sql, (err, rows) => ...)`, `.catch((error) => ...)`);
     ///   serialised, it carries every enumerable field of the error (SQL
     ///   text, hosts, request configuration with headers);
     /// - the `errorhandler` middleware mounted without a check of the
@@ -82,10 +84,30 @@ fn check(node: Node<'_>, checker: &mut Checker<'_>) {
         return;
     }
     if let Some(payload) = response_payload(node, text) {
+        // Fastify's `reply.send(error)` hands the error to the error
+        // handler, which sends only its status and message.
+        if root_name(node, text) == Some("reply") && stack_read(payload, text).is_none() {
+            return;
+        }
         check_payload(node, payload, checker);
         return;
     }
     check_errorhandler(node, checker);
+}
+
+/// The identifier a method chain starts from (`res` for
+/// `res.status(500).send(x)`).
+fn root_name<'t>(call: Node<'_>, text: &'t str) -> Option<&'t str> {
+    let mut node = call;
+    loop {
+        node = unwrap(node);
+        node = match node.kind() {
+            "call_expression" => node.child_by_field_name("function")?,
+            "member_expression" => node.child_by_field_name("object")?,
+            "identifier" => return Some(node_text(node, text)),
+            _ => return None,
+        };
+    }
 }
 
 /// Whether a name denotes an error (`err`, `error`, `e`, `dbError`).
@@ -175,6 +197,14 @@ fn is_caught_error(identifier: Node<'_>, text: &str) -> bool {
                 }
             }
             "arrow_function" | "function_expression" | "function_declaration" | "function" => {
+                if let Some(single) = node.child_by_field_name("parameter") {
+                    // `err => res.send(err)`.
+                    if node_text(single, text) == name {
+                        return error_name(name);
+                    }
+                    scope = node.parent();
+                    continue;
+                }
                 let Some(parameters) = node.child_by_field_name("parameters") else {
                     return false;
                 };
@@ -188,9 +218,14 @@ fn is_caught_error(identifier: Node<'_>, text: &str) -> bool {
                     let first = first.child_by_field_name("pattern").unwrap_or(first);
                     return node_text(first, text) == name;
                 }
-                if params.iter().any(|p| node_text(*p, text).split(':').next().map(str::trim) == Some(name)) {
-                    // A parameter of an ordinary function: not an error we know of.
-                    return false;
+                if params
+                    .iter()
+                    .any(|p| node_text(*p, text).split(':').next().map(str::trim) == Some(name))
+                {
+                    // A callback's error parameter (`(err, rows) => ...`,
+                    // `.catch((error) => ...)`); any other parameter is
+                    // not an error we know of.
+                    return error_name(name);
                 }
             }
             _ => {}
