@@ -106,7 +106,12 @@ const DB_OPTIONS: &[Slot] = &[
 
 const TAKES: &[Takes] = &[
     Takes {
-        targets: &["jsonwebtoken.sign", "jsonwebtoken.verify", "jwt-simple.encode", "jwt-simple.decode"],
+        targets: &[
+            "jsonwebtoken.sign",
+            "jsonwebtoken.verify",
+            "jwt-simple.encode",
+            "jwt-simple.decode",
+        ],
         slots: &[Position(1)],
         what: "JWT signing key",
     },
@@ -165,8 +170,17 @@ const TAKES: &[Takes] = &[
         what: "database password",
     },
     Takes {
-        targets: &["sequelize", "sequelize.Sequelize", "@sequelize/core.Sequelize"],
-        slots: &[Position(2), Uri(0), Opt(0, &["password"]), Opt(3, &["password"])],
+        targets: &[
+            "sequelize",
+            "sequelize.Sequelize",
+            "@sequelize/core.Sequelize",
+        ],
+        slots: &[
+            Position(2),
+            Uri(0),
+            Opt(0, &["password"]),
+            Opt(3, &["password"]),
+        ],
         what: "database password",
     },
     Takes {
@@ -270,7 +284,12 @@ fn report_slot(
                 return false;
             };
             // `new Sequelize(uri, options)` has no password by position.
-            if i == 2 && args.first().and_then(|a| js_string(*a, checker.text)).is_some_and(|s| s.contains("://")) {
+            if i == 2
+                && args
+                    .first()
+                    .and_then(|a| js_string(*a, checker.text))
+                    .is_some_and(|s| s.contains("://"))
+            {
                 return false;
             }
             report_literal(value, what, callee, checker)
@@ -279,7 +298,10 @@ fn report_slot(
             let Some(value) = args.get(i).and_then(|a| path_value(*a, path, checker.text)) else {
                 return false;
             };
-            if matches!(path.last(), Some(&"connection" | &"connectionString" | &"uri")) {
+            if matches!(
+                path.last(),
+                Some(&"connection" | &"connectionString" | &"uri")
+            ) {
                 return report_uri(value, what, callee, checker);
             }
             report_literal(value, what, callee, checker)

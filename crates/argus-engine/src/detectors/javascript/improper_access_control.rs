@@ -218,8 +218,12 @@ fn checks_caller(handler: Node<'_>, text: &str) -> bool {
 
 /// Whether a route path names an administrative area.
 fn admin_path(path: &str) -> bool {
-    path.split(['/', '.'])
-        .any(|segment| matches!(segment.to_ascii_lowercase().as_str(), "admin" | "_admin" | "superadmin" | "internal"))
+    path.split(['/', '.']).any(|segment| {
+        matches!(
+            segment.to_ascii_lowercase().as_str(),
+            "admin" | "_admin" | "superadmin" | "internal"
+        )
+    })
 }
 
 /// Whether a route is where one logs in (which must be reachable
@@ -228,8 +232,21 @@ fn login_path(path: &str) -> bool {
     path.split(['/', '.', '-', '_']).any(|segment| {
         matches!(
             segment.to_ascii_lowercase().as_str(),
-            "login" | "signin" | "logout" | "signout" | "register" | "signup" | "auth" | "callback"
-                | "forgot" | "reset" | "oauth" | "sso" | "health" | "healthz" | "ping"
+            "login"
+                | "signin"
+                | "logout"
+                | "signout"
+                | "register"
+                | "signup"
+                | "auth"
+                | "callback"
+                | "forgot"
+                | "reset"
+                | "oauth"
+                | "sso"
+                | "health"
+                | "healthz"
+                | "ping"
         )
     })
 }
@@ -252,10 +269,12 @@ fn check_route(call: Node<'_>, checker: &mut Checker<'_>) {
     if handlers.iter().any(|h| is_guard(*h, text)) {
         return;
     }
-    if handlers
-        .iter()
-        .any(|h| matches!(unwrap(*h).kind(), "arrow_function" | "function_expression" | "function") && checks_caller(*h, text))
-    {
+    if handlers.iter().any(|h| {
+        matches!(
+            unwrap(*h).kind(),
+            "arrow_function" | "function_expression" | "function"
+        ) && checks_caller(*h, text)
+    }) {
         return;
     }
     let Some((receiver, _)) = method_call(call) else {
@@ -298,7 +317,11 @@ fn check_route(call: Node<'_>, checker: &mut Checker<'_>) {
         if !ROUTE_METHODS.contains(&method) || other_args.len() < 3 {
             continue;
         }
-        if other_args.first().and_then(|a| js_string(*a, text)).is_none() {
+        if other_args
+            .first()
+            .and_then(|a| js_string(*a, text))
+            .is_none()
+        {
             continue;
         }
         // A guard in the route's chain (not the final handler).

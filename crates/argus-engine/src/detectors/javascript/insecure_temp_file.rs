@@ -1,7 +1,6 @@
 use super::super::prelude::*;
 use super::{
-    Part, call_args, callee_names, declared_value, js_string, object_property, string_parts,
-    unwrap,
+    Part, call_args, callee_names, declared_value, js_string, object_property, string_parts, unwrap,
 };
 
 detector! {
@@ -70,7 +69,13 @@ detector! {
     };
 }
 
-const MODULES: &[&str] = &["fs", "fs.promises", "fs/promises", "fs-extra", "graceful-fs"];
+const MODULES: &[&str] = &[
+    "fs",
+    "fs.promises",
+    "fs/promises",
+    "fs-extra",
+    "graceful-fs",
+];
 
 /// How a writing function takes its flags: (position of an option object
 /// or flag string, option name, default flag).
@@ -140,10 +145,7 @@ fn check(call: Node<'_>, checker: &mut Checker<'_>) {
 /// Whether a node is `os.tmpdir()`.
 fn is_tmpdir(node: Node<'_>, checker: &Checker<'_>) -> bool {
     let node = unwrap(node);
-    node.kind() == "call_expression"
-        && callee_names(node, checker)
-            .iter()
-            .any(|n| n == "os.tmpdir")
+    node.kind() == "call_expression" && callee_names(node, checker).iter().any(|n| n == "os.tmpdir")
 }
 
 /// A run-time piece of a name that is still guessable.
@@ -159,7 +161,11 @@ fn guessable(node: Node<'_>, checker: &Checker<'_>, depth: usize) -> bool {
     let raw = node_text(node, text).replace(char::is_whitespace, "");
     if matches!(
         raw.as_str(),
-        "Date.now()" | "process.pid" | "Math.random()" | "newDate().getTime()" | "+newDate()"
+        "Date.now()"
+            | "process.pid"
+            | "Math.random()"
+            | "newDate().getTime()"
+            | "+newDate()"
             | "newDate().valueOf()"
     ) {
         return true;
@@ -180,10 +186,12 @@ fn guessable(node: Node<'_>, checker: &Checker<'_>, depth: usize) -> bool {
             }),
         "identifier" => declared_value(node, node_text(node, text), text)
             .is_some_and(|v| guessable(v, checker, depth + 1)),
-        "template_string" | "binary_expression" => string_parts(node, text).iter().all(|p| match p {
-            Part::Text(_) => true,
-            Part::Value(v) => *v != node && guessable(*v, checker, depth + 1),
-        }),
+        "template_string" | "binary_expression" => {
+            string_parts(node, text).iter().all(|p| match p {
+                Part::Text(_) => true,
+                Part::Value(v) => *v != node && guessable(*v, checker, depth + 1),
+            })
+        }
         _ => false,
     }
 }

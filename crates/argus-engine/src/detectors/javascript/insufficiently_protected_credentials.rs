@@ -281,7 +281,9 @@ fn query_name_before(before: &str) -> Option<String> {
     let start = stripped.rfind(['?', '&'])? + 1;
     let name = &stripped[start..];
     let lower = name.to_ascii_lowercase();
-    QUERY_NAMES.contains(&lower.as_str()).then(|| name.to_string())
+    QUERY_NAMES
+        .contains(&lower.as_str())
+        .then(|| name.to_string())
 }
 
 /// `` `https://${user}:${password}@host` ``: a run-time password in the
@@ -384,10 +386,9 @@ fn check_fast_hash(call: Node<'_>, checker: &mut Checker<'_>) {
     let args = call_args(call);
     // `crypto.hash("sha256", password)`.
     if names.iter().any(|n| n == "crypto.hash") {
-        if let (Some(alg), Some(data)) = (
-            args.first().and_then(|a| js_string(*a, text)),
-            args.get(1),
-        ) && fast_digest(&alg)
+        if let (Some(alg), Some(data)) =
+            (args.first().and_then(|a| js_string(*a, text)), args.get(1))
+            && fast_digest(&alg)
             && let Some(word) = password_data(*data, text)
         {
             checker.report(call, fast_hash_violation(&alg, &word));

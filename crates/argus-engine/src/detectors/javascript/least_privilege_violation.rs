@@ -144,11 +144,10 @@ fn check(node: Node<'_>, checker: &mut Checker<'_>) {
         return;
     }
     let method = if node.kind() == "new_expression" {
-        node.child_by_field_name("constructor")
-            .map(|c| {
-                let raw = node_text(c, text);
-                raw.rsplit('.').next().unwrap_or(raw)
-            })
+        node.child_by_field_name("constructor").map(|c| {
+            let raw = node_text(c, text);
+            raw.rsplit('.').next().unwrap_or(raw)
+        })
     } else {
         method_call(node).map(|(_, m)| node_text(m, text))
     };
@@ -158,9 +157,16 @@ fn check(node: Node<'_>, checker: &mut Checker<'_>) {
     match method {
         "createContainer" | "run" | "create" => check_docker(node, checker),
         "PolicyStatement" => {
-            if names.iter().any(|n| n.contains("aws-iam") || n.starts_with("aws-cdk-lib"))
+            if names
+                .iter()
+                .any(|n| n.contains("aws-iam") || n.starts_with("aws-cdk-lib"))
                 && let Some(statement) = call_args(node).first()
-                && admin_statement(*statement, text, &["actions", "Action"], &["resources", "Resource"])
+                && admin_statement(
+                    *statement,
+                    text,
+                    &["actions", "Action"],
+                    &["resources", "Resource"],
+                )
             {
                 report_policy(node, checker);
             }
@@ -169,9 +175,7 @@ fn check(node: Node<'_>, checker: &mut Checker<'_>) {
             let command = method.strip_suffix("Command");
             let iam = IAM_METHODS.iter().any(|m| {
                 *m == method
-                    || command.is_some_and(|c| {
-                        c.len() == m.len() && c.eq_ignore_ascii_case(m)
-                    })
+                    || command.is_some_and(|c| c.len() == m.len() && c.eq_ignore_ascii_case(m))
             });
             if iam
                 && let Some(params) = call_args(node).first()
@@ -238,7 +242,9 @@ fn check_child_process(call: Node<'_>, checker: &mut Checker<'_>) {
         ),
         Some("docker" | "podman")
             if words.iter().any(|w| w == "run" || w == "create")
-                && words.iter().any(|w| w == "--privileged" || w == "--privileged=true") =>
+                && words
+                    .iter()
+                    .any(|w| w == "--privileged" || w == "--privileged=true") =>
         {
             checker.report(
                 call,
@@ -283,7 +289,8 @@ fn check_security_context(pair: Node<'_>, checker: &mut Checker<'_>) {
     let Some(value) = pair.child_by_field_name("value") else {
         return;
     };
-    if object_property(value, "privileged", text).and_then(|p| bool_literal(p, text)) == Some(true) {
+    if object_property(value, "privileged", text).and_then(|p| bool_literal(p, text)) == Some(true)
+    {
         checker.report(
             pair,
             Violation::new(
@@ -322,7 +329,8 @@ fn admin_document(document: Node<'_>, text: &str) -> bool {
     let Some(policy) = call_args(document).first().map(|p| resolve_value(*p, text)) else {
         return false;
     };
-    let Some(statements) = object_property(policy, "Statement", text).map(|s| resolve_value(s, text))
+    let Some(statements) =
+        object_property(policy, "Statement", text).map(|s| resolve_value(s, text))
     else {
         return false;
     };

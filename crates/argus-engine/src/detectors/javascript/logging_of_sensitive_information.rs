@@ -1,7 +1,7 @@
 use super::super::prelude::*;
 use super::{
-    Part, call_args, credential_name, end_name, is_log_call, js_string, property_key,
-    string_parts, unwrap,
+    Part, call_args, credential_name, end_name, is_log_call, js_string, property_key, string_parts,
+    unwrap,
 };
 
 detector! {
@@ -95,9 +95,27 @@ fn check(call: Node<'_>, checker: &mut Checker<'_>) {
 /// dependency-injection containers have tokens too.
 fn auth_token(shown: &str, text: &str) -> bool {
     const QUALIFIERS: &[&str] = &[
-        "access", "refresh", "auth", "id", "bearer", "session", "api", "jwt", "oauth", "reset",
-        "github", "slack", "personal", "secret", "user", "login", "csrf", "xsrf", "verification",
-        "client", "app",
+        "access",
+        "refresh",
+        "auth",
+        "id",
+        "bearer",
+        "session",
+        "api",
+        "jwt",
+        "oauth",
+        "reset",
+        "github",
+        "slack",
+        "personal",
+        "secret",
+        "user",
+        "login",
+        "csrf",
+        "xsrf",
+        "verification",
+        "client",
+        "app",
     ];
     let name = shown.rsplit(['.', '[']).next().unwrap_or(shown);
     let words = crate::detectors::context::words(name);
@@ -108,9 +126,17 @@ fn auth_token(shown: &str, text: &str) -> bool {
         return false;
     }
     let lower = text.to_ascii_lowercase();
-    ["jsonwebtoken", "passport", "bearer", "oauth", "authorization", "login", "jwt"]
-        .iter()
-        .any(|w| lower.contains(w))
+    [
+        "jsonwebtoken",
+        "passport",
+        "bearer",
+        "oauth",
+        "authorization",
+        "login",
+        "jwt",
+    ]
+    .iter()
+    .any(|w| lower.contains(w))
 }
 
 fn credential(name: &str) -> Option<String> {
@@ -128,7 +154,11 @@ fn sensitive_value(node: Node<'_>, text: &str, depth: usize) -> Option<(String, 
         "identifier" | "member_expression" | "subscript_expression" => {
             let word = credential(end_name(node, text)?)?;
             let shown = node_text(node, text);
-            let shown = if shown.len() > 60 { end_name(node, text)? } else { shown };
+            let shown = if shown.len() > 60 {
+                end_name(node, text)?
+            } else {
+                shown
+            };
             Some((shown.to_string(), word))
         }
         "template_string" | "binary_expression" => string_parts(node, text)
@@ -158,7 +188,8 @@ fn sensitive_value(node: Node<'_>, text: &str, depth: usize) -> Option<(String, 
                     let runtime = matches!(
                         value.kind(),
                         "identifier" | "member_expression" | "subscript_expression"
-                    ) || (value.kind() == "template_string" && js_string(value, text).is_none());
+                    ) || (value.kind() == "template_string"
+                        && js_string(value, text).is_none());
                     runtime.then(|| (key.to_string(), word))
                 }
                 _ => None,

@@ -75,7 +75,13 @@ enum Mode {
     Options(usize, i64),
 }
 
-const MODULES: &[&str] = &["fs", "fs.promises", "fs/promises", "fs-extra", "graceful-fs"];
+const MODULES: &[&str] = &[
+    "fs",
+    "fs.promises",
+    "fs/promises",
+    "fs-extra",
+    "graceful-fs",
+];
 
 fn function_mode(name: &str) -> Option<Mode> {
     let (module, function) = name.rsplit_once('.')?;
@@ -83,11 +89,9 @@ fn function_mode(name: &str) -> Option<Mode> {
         return None;
     }
     Some(match function {
-        "chmod" | "chmodSync" | "lchmod" | "lchmodSync" | "fchmod" | "fchmodSync" => {
-            Mode::Chmod(1)
-        }
-        "mkdir" | "mkdirSync" | "mkdirp" | "mkdirpSync" | "mkdirs" | "mkdirsSync"
-        | "ensureDir" | "ensureDirSync" => Mode::Create(1, 0o777),
+        "chmod" | "chmodSync" | "lchmod" | "lchmodSync" | "fchmod" | "fchmodSync" => Mode::Chmod(1),
+        "mkdir" | "mkdirSync" | "mkdirp" | "mkdirpSync" | "mkdirs" | "mkdirsSync" | "ensureDir"
+        | "ensureDirSync" => Mode::Create(1, 0o777),
         "open" | "openSync" => Mode::Create(2, 0o666),
         "writeFile" | "writeFileSync" | "appendFile" | "appendFileSync" | "outputFile"
         | "outputFileSync" => Mode::Options(2, 0o666),
@@ -142,7 +146,10 @@ fn check(call: Node<'_>, checker: &mut Checker<'_>) {
         && let Some(replacement) = tightened(literal, value & !0o022, text)
     {
         violation = violation.with_fix(Fix::replace(
-            format!("Remove write access for group and others ({:#o})", value & !0o022),
+            format!(
+                "Remove write access for group and others ({:#o})",
+                value & !0o022
+            ),
             literal.byte_range(),
             replacement,
         ));

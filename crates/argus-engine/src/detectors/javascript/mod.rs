@@ -18,13 +18,13 @@ pub mod insecure_hashing;
 
 // Credentials, files and logs.
 pub mod hardcoded_credentials;
+pub mod improper_access_control;
+pub mod insecure_temp_file;
 pub mod insufficiently_protected_credentials;
-pub mod sensitive_information_leak;
+pub mod least_privilege_violation;
 pub mod logging_of_sensitive_information;
 pub mod loose_file_permissions;
-pub mod insecure_temp_file;
-pub mod least_privilege_violation;
-pub mod improper_access_control;
+pub mod sensitive_information_leak;
 pub mod stack_trace_exposure;
 pub mod weak_obfuscation_of_request;
 
@@ -337,21 +337,24 @@ pub fn credential_name(name: &str) -> Option<String> {
             return Some(format!("{}_{}", pair.0, pair.1));
         }
     }
-    SINGLE
-        .contains(&last.as_str())
-        .then(|| last.clone())
+    SINGLE.contains(&last.as_str()).then(|| last.clone())
 }
 
 /// The bytes between the quotes of a string or template literal.
 pub fn literal_content(literal: Node<'_>) -> std::ops::Range<usize> {
     let literal = unwrap(literal);
-    literal.start_byte() + 1..literal.end_byte().saturating_sub(1).max(literal.start_byte() + 1)
+    literal.start_byte() + 1
+        ..literal
+            .end_byte()
+            .saturating_sub(1)
+            .max(literal.start_byte() + 1)
 }
 
 /// Whether an expression is `process.env` itself (not one variable of it).
 pub fn is_process_env(node: Node<'_>, text: &str) -> bool {
     let node = unwrap(node);
-    node.kind() == "member_expression" && node_text(node, text).replace(char::is_whitespace, "") == "process.env"
+    node.kind() == "member_expression"
+        && node_text(node, text).replace(char::is_whitespace, "") == "process.env"
 }
 
 /// Names a response object usually has in Express, Koa, Fastify and
@@ -410,7 +413,10 @@ pub fn koa_body_value<'t>(assignment: Node<'t>, text: &str) -> Option<Node<'t>> 
     let object = unwrap(left.child_by_field_name("object")?);
     let object_name = node_text(object, text);
     (node_text(property, text) == "body"
-        && matches!(object_name, "ctx" | "context" | "this" | "ctx.response" | "this.response"))
+        && matches!(
+            object_name,
+            "ctx" | "context" | "this" | "ctx.response" | "this.response"
+        ))
     .then(|| assignment.child_by_field_name("right"))
     .flatten()
 }
@@ -506,9 +512,9 @@ pub fn outermost_concatenation(node: Node<'_>, text: &str) -> bool {
         match p.kind() {
             "parenthesized_expression" => parent = p.parent(),
             "binary_expression" => {
-                return !p
+                return p
                     .child_by_field_name("operator")
-                    .is_some_and(|o| node_text(o, text) == "+");
+                    .is_none_or(|o| node_text(o, text) != "+");
             }
             _ => return true,
         }
@@ -540,8 +546,21 @@ pub fn is_log_call(call: Node<'_>, checker: &Checker<'_>) -> bool {
     }
     if !matches!(
         method,
-        "info" | "warn" | "warning" | "error" | "debug" | "trace" | "fatal" | "verbose"
-            | "silly" | "log" | "notice" | "critical" | "crit" | "alert" | "emerg"
+        "info"
+            | "warn"
+            | "warning"
+            | "error"
+            | "debug"
+            | "trace"
+            | "fatal"
+            | "verbose"
+            | "silly"
+            | "log"
+            | "notice"
+            | "critical"
+            | "crit"
+            | "alert"
+            | "emerg"
     ) {
         return false;
     }
@@ -554,9 +573,12 @@ pub fn is_log_call(call: Node<'_>, checker: &Checker<'_>) -> bool {
         return true;
     }
     end_name(receiver, text).is_some_and(|name| {
-        super::context::words(name)
-            .iter()
-            .any(|w| matches!(w.as_str(), "log" | "logger" | "logging" | "winston" | "pino" | "bunyan"))
+        super::context::words(name).iter().any(|w| {
+            matches!(
+                w.as_str(),
+                "log" | "logger" | "logging" | "winston" | "pino" | "bunyan"
+            )
+        })
     })
 }
 

@@ -123,17 +123,16 @@ fn stack_read<'t>(node: Node<'t>, text: &str) -> Option<Node<'t>> {
     let node = unwrap(node);
     match node.kind() {
         "arrow_function" | "function_expression" | "function" => return None,
-        "member_expression" => {
+        "member_expression"
             if node
                 .child_by_field_name("property")
                 .is_some_and(|p| node_text(p, text) == "stack")
                 && node
                     .child_by_field_name("object")
                     .and_then(|o| end_name(o, text))
-                    .is_some_and(error_name)
-            {
-                return Some(node);
-            }
+                    .is_some_and(error_name) =>
+        {
+            return Some(node);
         }
         // A function builds the response: it may sanitise.
         "call_expression" => {
@@ -188,13 +187,12 @@ fn is_caught_error(identifier: Node<'_>, text: &str) -> bool {
     let mut scope = identifier.parent();
     while let Some(node) = scope {
         match node.kind() {
-            "catch_clause" => {
+            "catch_clause"
                 if node
                     .child_by_field_name("parameter")
-                    .is_some_and(|p| node_text(p, text) == name)
-                {
-                    return true;
-                }
+                    .is_some_and(|p| node_text(p, text) == name) =>
+            {
+                return true;
             }
             "arrow_function" | "function_expression" | "function_declaration" | "function" => {
                 if let Some(single) = node.child_by_field_name("parameter") {
@@ -254,7 +252,10 @@ fn check_errorhandler(call: Node<'_>, checker: &mut Checker<'_>) {
     }
     let mut scope = call.parent();
     while let Some(node) = scope {
-        if matches!(node.kind(), "if_statement" | "ternary_expression" | "binary_expression") {
+        if matches!(
+            node.kind(),
+            "if_statement" | "ternary_expression" | "binary_expression"
+        ) {
             let condition = node
                 .child_by_field_name("condition")
                 .or_else(|| node.child_by_field_name("left"))

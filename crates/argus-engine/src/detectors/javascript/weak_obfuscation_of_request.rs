@@ -164,8 +164,10 @@ fn request<'t>(call: Node<'t>, checker: &Checker<'_>) -> Option<Request<'t>> {
 
 fn local_host(host: &str) -> bool {
     let host = host.split(':').next().unwrap_or(host);
-    matches!(host, "localhost" | "127.0.0.1" | "0.0.0.0" | "[" | "" | "host.docker.internal")
-        || host.starts_with("127.")
+    matches!(
+        host,
+        "localhost" | "127.0.0.1" | "0.0.0.0" | "[" | "" | "host.docker.internal"
+    ) || host.starts_with("127.")
         || host.starts_with("[::1]")
         || host.ends_with(".localhost")
 }
@@ -222,14 +224,19 @@ fn base64_encoded(node: Node<'_>, checker: &Checker<'_>, depth: usize) -> bool {
             callee_names(node, checker).iter().any(|n| {
                 matches!(
                     n.as_str(),
-                    "base-64.encode" | "js-base64.Base64.encode" | "js-base64.encode" | "js-base64.Base64.btoa"
+                    "base-64.encode"
+                        | "js-base64.Base64.encode"
+                        | "js-base64.encode"
+                        | "js-base64.Base64.btoa"
                 )
             })
         }
-        "template_string" | "binary_expression" => string_parts(node, text).iter().any(|p| match p {
-            Part::Value(v) => *v != node && base64_encoded(*v, checker, depth + 1),
-            Part::Text(_) => false,
-        }),
+        "template_string" | "binary_expression" => {
+            string_parts(node, text).iter().any(|p| match p {
+                Part::Value(v) => *v != node && base64_encoded(*v, checker, depth + 1),
+                Part::Text(_) => false,
+            })
+        }
         _ => false,
     }
 }

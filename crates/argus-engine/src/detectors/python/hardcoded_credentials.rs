@@ -1,6 +1,6 @@
+use super::super::common::not_a_secret;
 use super::super::prelude::*;
 use crate::secrets::redact::redact;
-use super::super::common::not_a_secret;
 
 detector! {
     /// ## What it does
