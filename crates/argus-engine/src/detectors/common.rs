@@ -61,3 +61,20 @@ pub fn fixed_host(prefix: &str) -> bool {
         && scheme.chars().all(|c| c.is_ascii_alphabetic())
         && rest.find(['/', '?', '#']).is_some_and(|i| i > 0)
 }
+
+
+/// Words with which a value declares itself not to be a secret
+/// (`"upgrade-test-not-secret"`).
+const DECLARED_NOT_SECRET: &[&str] = &["not-secret", "not_secret", "notsecret", "not a secret"];
+
+/// Whether the value of a credential literal is no real secret: empty,
+/// a placeholder, template or reference (`changeme`, `<password>`,
+/// `${DB_PASSWORD}`, `xxxx`), a documented example, or a value declaring
+/// itself not secret. Shared by the hardcoded-credentials detectors of
+/// every language.
+pub fn not_a_secret(value: &str) -> bool {
+    let lower = value.to_ascii_lowercase();
+    value.trim().is_empty()
+        || crate::secrets::validate::is_placeholder(value)
+        || DECLARED_NOT_SECRET.iter().any(|w| lower.contains(w))
+}

@@ -114,6 +114,16 @@ static SPECS: &[&DetectorSpec] = &[
     &javascript::origins_verified_cross_origin_communications::SPEC,
     //
     // JavaScript/TypeScript: credentials, files and logs.
+    &javascript::hardcoded_credentials::SPEC,
+    &javascript::insufficiently_protected_credentials::SPEC,
+    &javascript::sensitive_information_leak::SPEC,
+    &javascript::logging_of_sensitive_information::SPEC,
+    &javascript::loose_file_permissions::SPEC,
+    &javascript::insecure_temp_file::SPEC,
+    &javascript::least_privilege_violation::SPEC,
+    &javascript::improper_access_control::SPEC,
+    &javascript::stack_trace_exposure::SPEC,
+    &javascript::weak_obfuscation_of_request::SPEC,
     //
     // JavaScript/TypeScript: taint.
     &javascript::sql_injection::SPEC,

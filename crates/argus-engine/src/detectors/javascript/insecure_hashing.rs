@@ -113,7 +113,9 @@ fn check(call: Node<'_>, checker: &mut Checker<'_>) {
         let Some(mut violation) = weak_hash_violation(call, rule, display, checker) else {
             return;
         };
-        if let Some(edit) = replace_string_value(argument, text, replacement) {
+        if !protects_password(&violation)
+            && let Some(edit) = replace_string_value(argument, text, replacement)
+        {
             violation =
                 violation.with_fix(Fix::new(format!("Use SHA-256 ({replacement})"), vec![edit]));
         }
@@ -134,6 +136,7 @@ fn check(call: Node<'_>, checker: &mut Checker<'_>) {
         return;
     };
     if !replacement.is_empty()
+        && !protects_password(&violation)
         && function.kind() == "member_expression"
         && let Some(property) = function.child_by_field_name("property")
     {
@@ -144,4 +147,14 @@ fn check(call: Node<'_>, checker: &mut Checker<'_>) {
         ));
     }
     checker.report(call, violation);
+}
+
+/// Whether the digest protects a password: SHA-256 is no password hash
+/// either (`insufficiently-protected-credentials` reports it), and the
+/// remedy -- scrypt, bcrypt or Argon2 -- is more than a one-word edit, so
+/// no fix is offered.
+fn protects_password(violation: &Violation) -> bool {
+    ["password", "passwd", "pwd", "passphrase", "passcode"]
+        .iter()
+        .any(|w| violation.message.contains(&format!("(`{w}`)")))
 }

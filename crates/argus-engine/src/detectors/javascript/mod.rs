@@ -35,6 +35,16 @@ pub mod origins_verified_cross_origin_communications;
 pub mod session_fixation;
 
 // Credentials, files and logs.
+pub mod hardcoded_credentials;
+pub mod improper_access_control;
+pub mod insecure_temp_file;
+pub mod insufficiently_protected_credentials;
+pub mod least_privilege_violation;
+pub mod logging_of_sensitive_information;
+pub mod loose_file_permissions;
+pub mod sensitive_information_leak;
+pub mod stack_trace_exposure;
+pub mod weak_obfuscation_of_request;
 
 // Taint.
 pub mod code_injection;
@@ -540,28 +550,7 @@ pub fn configured_by_option(node: Node<'_>, text: &str) -> bool {
 
 /// Whether a node is a function (declaration, expression, arrow, method).
 pub fn is_function(node: Node<'_>) -> bool {
-    matches!(
-        node.kind(),
-        "function_declaration"
-            | "function_expression"
-            | "function"
-            | "arrow_function"
-            | "generator_function"
-            | "generator_function_declaration"
-            | "method_definition"
-    )
-}
-
-/// The innermost function enclosing a node (the node itself excluded).
-pub fn enclosing_function(node: Node<'_>) -> Option<Node<'_>> {
-    let mut current = node.parent();
-    while let Some(n) = current {
-        if is_function(n) {
-            return Some(n);
-        }
-        current = n.parent();
-    }
-    None
+    FUNCTION_KINDS.contains(&node.kind())
 }
 
 /// Every node of a subtree, the root first (comments excluded).
@@ -833,4 +822,388 @@ pub fn object_member<'t>(object: Node<'t>, key: &str, text: &str) -> Option<Node
             _ => Some(member),
         }
     })
+}
+
+// --- helpers: credentials, files and logs ---
+
+/// The value the nearest `const`/`let`/`var` declaration of `name`
+/// visible from `at` (and written before it) gives: `'/tmp/x'` for `path`
+/// after `const path = '/tmp/x'`. Only declarations of enclosing blocks
+/// count; later reassignments are not followed.
+pub fn declared_value<'t>(at: Node<'t>, name: &str, text: &str) -> Option<Node<'t>> {
+    let mut scope = at.parent();
+    while let Some(block) = scope {
+        if matches!(
+            block.kind(),
+            "statement_block" | "program" | "switch_case" | "switch_default" | "class_body"
+        ) {
+            let mut found = None;
+            let mut cursor = block.walk();
+            for statement in block.named_children(&mut cursor) {
+                if statement.start_byte() >= at.start_byte() {
+                    break;
+                }
+                let declaration = match statement.kind() {
+                    "export_statement" => statement.child_by_field_name("declaration"),
+                    _ => Some(statement),
+                };
+                let Some(declaration) = declaration
+                    .filter(|d| matches!(d.kind(), "lexical_declaration" | "variable_declaration"))
+                else {
+                    continue;
+                };
+                let mut inner = declaration.walk();
+                for declarator in declaration.named_children(&mut inner) {
+                    if declarator.kind() == "variable_declarator"
+                        && declarator
+                            .child_by_field_name("name")
+                            .is_some_and(|n| n.kind() == "identifier" && node_text(n, text) == name)
+                        && let Some(value) = declarator.child_by_field_name("value")
+                    {
+                        found = Some(value);
+                    }
+                }
+            }
+            if found.is_some() {
+                return found;
+            }
+        }
+        scope = block.parent();
+    }
+    None
+}
+
+/// The expression itself, or for an identifier the value of its local
+/// declaration (one step), wrappers removed.
+pub fn resolve_value<'t>(node: Node<'t>, text: &str) -> Node<'t> {
+    let node = unwrap(node);
+    if node.kind() == "identifier"
+        && let Some(value) = declared_value(node, node_text(node, text), text)
+    {
+        return unwrap(value);
+    }
+    node
+}
+
+/// The name an expression ends with: `userPassword` for
+/// `req.body.userPassword`, `api_key` for `cfg["api_key"]`, `token` for
+/// `this.token`.
+pub fn end_name<'t>(node: Node<'_>, text: &'t str) -> Option<&'t str> {
+    let node = unwrap(node);
+    match node.kind() {
+        "identifier" | "shorthand_property_identifier" | "property_identifier" => {
+            Some(node_text(node, text))
+        }
+        "member_expression" => node
+            .child_by_field_name("property")
+            .map(|p| node_text(p, text)),
+        "subscript_expression" => {
+            let index = node.child_by_field_name("index")?;
+            let raw = node_text(index, text);
+            (index.kind() == "string").then(|| raw.trim_matches(['"', '\'']))
+        }
+        _ => None,
+    }
+}
+
+/// The credential a name denotes, judged by its last word (or last two):
+/// `password` for `userPassword`, `api_key` for `apiKey`, `None` for
+/// `passwordPolicy`, `tokenCount` or `secretName`.
+pub fn credential_name(name: &str) -> Option<String> {
+    const SINGLE: &[&str] = &[
+        "password",
+        "passwd",
+        "passphrase",
+        "pwd",
+        "secret",
+        "token",
+        "jwt",
+        "apikey",
+        "ssn",
+        "cvv",
+        "cvc",
+        "pin",
+        "credentials",
+    ];
+    const PAIRS: &[(&str, &str)] = &[
+        ("api", "key"),
+        ("private", "key"),
+        ("secret", "key"),
+        ("signing", "key"),
+        ("access", "key"),
+        ("credit", "card"),
+        ("card", "number"),
+        ("client", "secret"),
+        ("pass", "phrase"),
+        ("pass", "word"),
+    ];
+    let words = super::context::words(name);
+    let last = words.last()?;
+    if words.len() >= 2 {
+        let pair = (words[words.len() - 2].as_str(), last.as_str());
+        if PAIRS.contains(&pair) {
+            return Some(format!("{}_{}", pair.0, pair.1));
+        }
+    }
+    SINGLE.contains(&last.as_str()).then(|| last.clone())
+}
+
+/// The bytes between the quotes of a string or template literal.
+pub fn literal_content(literal: Node<'_>) -> std::ops::Range<usize> {
+    let literal = unwrap(literal);
+    literal.start_byte() + 1
+        ..literal
+            .end_byte()
+            .saturating_sub(1)
+            .max(literal.start_byte() + 1)
+}
+
+/// Whether an expression is `process.env` itself (not one variable of it).
+pub fn is_process_env(node: Node<'_>, text: &str) -> bool {
+    let node = unwrap(node);
+    node.kind() == "member_expression"
+        && node_text(node, text).replace(char::is_whitespace, "") == "process.env"
+}
+
+/// Names a response object usually has in Express, Koa, Fastify and
+/// Node's http handlers.
+const RESPONSE_NAMES: &[&str] = &["res", "response", "reply", "resp"];
+
+/// The payload of a call sending a response body: `x` for `res.send(x)`,
+/// `res.status(500).json(x)`, `reply.code(500).send(x)`, `res.end(x)`.
+pub fn response_payload<'t>(call: Node<'t>, text: &str) -> Option<Node<'t>> {
+    let (mut receiver, method) = crate::semantic::method_call(call)?;
+    if !matches!(
+        node_text(method, text),
+        "send" | "json" | "jsonp" | "end" | "write"
+    ) {
+        return None;
+    }
+    // Walk down `res.status(500).type("json")` to `res`.
+    loop {
+        receiver = unwrap(receiver);
+        match receiver.kind() {
+            "call_expression" => {
+                let (inner, name) = crate::semantic::method_call(receiver)?;
+                if !matches!(
+                    node_text(name, text),
+                    "status" | "code" | "type" | "set" | "header" | "contentType" | "append"
+                ) {
+                    return None;
+                }
+                receiver = inner;
+            }
+            "identifier" => break,
+            "member_expression" => {
+                // `ctx.res`, `this.res`.
+                let property = receiver.child_by_field_name("property")?;
+                if !RESPONSE_NAMES.contains(&node_text(property, text)) {
+                    return None;
+                }
+                return call_args(call).into_iter().next();
+            }
+            _ => return None,
+        }
+    }
+    if !RESPONSE_NAMES.contains(&node_text(receiver, text)) {
+        return None;
+    }
+    call_args(call).into_iter().next()
+}
+
+/// The value assigned to a Koa response body: `x` for `ctx.body = x`.
+pub fn koa_body_value<'t>(assignment: Node<'t>, text: &str) -> Option<Node<'t>> {
+    let left = unwrap(assignment.child_by_field_name("left")?);
+    if left.kind() != "member_expression" {
+        return None;
+    }
+    let property = left.child_by_field_name("property")?;
+    let object = unwrap(left.child_by_field_name("object")?);
+    let object_name = node_text(object, text);
+    (node_text(property, text) == "body"
+        && matches!(
+            object_name,
+            "ctx" | "context" | "this" | "ctx.response" | "this.response"
+        ))
+    .then(|| assignment.child_by_field_name("right"))
+    .flatten()
+}
+
+/// A piece of a string built at run time: literal text, or a value only
+/// known at run time.
+#[derive(Debug, Clone)]
+pub enum Part<'t> {
+    Text(String),
+    Value(Node<'t>),
+}
+
+/// The pieces of a string literal, template literal or `+` concatenation
+/// (`\`${base}/login?password=${pw}\`` -> value, text, value).
+pub fn string_parts<'t>(node: Node<'t>, text: &str) -> Vec<Part<'t>> {
+    let node = unwrap(node);
+    match node.kind() {
+        "string" => match js_string(node, text) {
+            Some(s) => vec![Part::Text(s)],
+            None => vec![Part::Value(node)],
+        },
+        "template_string" => {
+            let mut parts = Vec::new();
+            let mut cursor = node.walk();
+            let mut last = node.start_byte() + 1;
+            for child in node.named_children(&mut cursor) {
+                if child.kind() == "template_substitution" {
+                    if child.start_byte() > last {
+                        parts.push(Part::Text(text[last..child.start_byte()].to_string()));
+                    }
+                    match child.named_child(0) {
+                        Some(inner) => parts.push(Part::Value(inner)),
+                        None => parts.push(Part::Value(child)),
+                    }
+                    last = child.end_byte();
+                }
+            }
+            let end = node.end_byte().saturating_sub(1);
+            if end > last {
+                parts.push(Part::Text(text[last..end].to_string()));
+            }
+            parts
+        }
+        "binary_expression"
+            if node
+                .child_by_field_name("operator")
+                .is_some_and(|o| node_text(o, text) == "+") =>
+        {
+            let mut parts = Vec::new();
+            if let Some(left) = node.child_by_field_name("left") {
+                parts.extend(string_parts(left, text));
+            }
+            if let Some(right) = node.child_by_field_name("right") {
+                parts.extend(string_parts(right, text));
+            }
+            parts
+        }
+        _ => vec![Part::Value(node)],
+    }
+}
+
+/// The literal text of a string's pieces, each run-time value shown as
+/// `\u{0}`.
+pub fn render_parts(parts: &[Part<'_>]) -> String {
+    parts
+        .iter()
+        .map(|p| match p {
+            Part::Text(s) => s.as_str(),
+            Part::Value(_) => "\u{0}",
+        })
+        .collect()
+}
+
+/// Whether a string built at run time is the outermost piece of its
+/// concatenation (`a + b + c` is judged once, as a whole).
+pub fn outermost_concatenation(node: Node<'_>, text: &str) -> bool {
+    let mut parent = node.parent();
+    while let Some(p) = parent {
+        match p.kind() {
+            "parenthesized_expression" => parent = p.parent(),
+            "binary_expression" => {
+                return p
+                    .child_by_field_name("operator")
+                    .is_none_or(|o| node_text(o, text) != "+");
+            }
+            _ => return true,
+        }
+    }
+    true
+}
+
+/// Logging libraries whose objects' methods write log records.
+const LOG_MODULES: &[&str] = &[
+    "winston", "pino", "bunyan", "log4js", "loglevel", "signale", "consola", "npmlog",
+];
+
+/// Whether a call writes a log record: `console.log/info/warn/error/debug/trace`,
+/// or a level method (`info`, `warn`, `error`, `debug`, ...) of a logger
+/// (`logger.info`, `this.log.warn`, `req.log.error`, a `winston`/`pino`/
+/// `bunyan` object).
+pub fn is_log_call(call: Node<'_>, checker: &Checker<'_>) -> bool {
+    let text = checker.text;
+    let Some((receiver, method)) = crate::semantic::method_call(call) else {
+        return false;
+    };
+    let method = node_text(method, text);
+    let receiver = unwrap(receiver);
+    if node_text(receiver, text) == "console" {
+        return matches!(
+            method,
+            "log" | "info" | "warn" | "error" | "debug" | "trace" | "dir" | "table"
+        );
+    }
+    if !matches!(
+        method,
+        "info"
+            | "warn"
+            | "warning"
+            | "error"
+            | "debug"
+            | "trace"
+            | "fatal"
+            | "verbose"
+            | "silly"
+            | "log"
+            | "notice"
+            | "critical"
+            | "crit"
+            | "alert"
+            | "emerg"
+    ) {
+        return false;
+    }
+    let names = checker.semantic.qualified_names(receiver, text);
+    if names.iter().any(|n| {
+        LOG_MODULES
+            .iter()
+            .any(|m| n == m || n.starts_with(&format!("{m}.")))
+    }) {
+        return true;
+    }
+    end_name(receiver, text).is_some_and(|name| {
+        super::context::words(name).iter().any(|w| {
+            matches!(
+                w.as_str(),
+                "log" | "logger" | "logging" | "winston" | "pino" | "bunyan"
+            )
+        })
+    })
+}
+
+/// Whether an expression hands over all of `process.env`: itself,
+/// `JSON.stringify(process.env)`, `{ ...process.env }`, `{ env: process.env }`.
+pub fn dumps_process_env(node: Node<'_>, text: &str) -> bool {
+    let node = unwrap(node);
+    if is_process_env(node, text) {
+        return true;
+    }
+    match node.kind() {
+        "call_expression" => {
+            let stringify = node
+                .child_by_field_name("function")
+                .is_some_and(|f| node_text(f, text) == "JSON.stringify");
+            stringify
+                && call_args(node)
+                    .first()
+                    .is_some_and(|a| dumps_process_env(*a, text))
+        }
+        "object" => {
+            let mut cursor = node.walk();
+            let members: Vec<Node<'_>> = node.named_children(&mut cursor).collect();
+            members.into_iter().any(|m| match m.kind() {
+                "spread_element" => m.named_child(0).is_some_and(|v| is_process_env(v, text)),
+                "pair" => m
+                    .child_by_field_name("value")
+                    .is_some_and(|v| is_process_env(v, text)),
+                _ => false,
+            })
+        }
+        _ => false,
+    }
 }

@@ -1,6 +1,6 @@
+use super::super::common::not_a_secret;
 use super::super::prelude::*;
 use crate::secrets::redact::redact;
-use crate::secrets::validate::is_placeholder;
 
 detector! {
     /// ## What it does
@@ -276,10 +276,6 @@ const SETTINGS_MARKERS: &[&str] = &[
     "WTF_CSRF_ENABLED",
 ];
 
-/// Words with which a value declares itself not to be a secret
-/// (`"upgrade-test-not-secret"`).
-const DECLARED_NOT_SECRET: &[&str] = &["not-secret", "not_secret", "notsecret", "not a secret"];
-
 fn check(node: Node<'_>, checker: &mut Checker<'_>) {
     match node.kind() {
         "call" => check_call(node, checker),
@@ -528,11 +524,7 @@ fn report_literal(value: Node<'_>, message: &str, checker: &mut Checker<'_>) {
     let Some(secret) = string_literal(value, checker.text) else {
         return;
     };
-    let lower = secret.to_ascii_lowercase();
-    if secret.trim().is_empty()
-        || is_placeholder(&secret)
-        || DECLARED_NOT_SECRET.iter().any(|w| lower.contains(w))
-    {
+    if not_a_secret(&secret) {
         return;
     }
     let mut cursor = value.walk();
