@@ -62,7 +62,6 @@ pub fn fixed_host(prefix: &str) -> bool {
         && rest.find(['/', '?', '#']).is_some_and(|i| i > 0)
 }
 
-
 /// Words with which a value declares itself not to be a secret
 /// (`"upgrade-test-not-secret"`).
 const DECLARED_NOT_SECRET: &[&str] = &["not-secret", "not_secret", "notsecret", "not a secret"];

@@ -276,10 +276,15 @@ impl<'a, 't> Interpreter<'a, 't> {
                 None
             };
             if let Some(what) = source {
-                value.join(&Value::source(
+                let mut input = Value::source(
                     Threat::Remote,
                     Hop::start(param.byte_range(), format!("{what} `{name}`")),
-                ));
+                );
+                // The browser's console is not a log file.
+                if context == Callback::PostMessage {
+                    input = input.sanitized(self.line_break_slots);
+                }
+                value.join(&input);
             }
             self.bind_pattern(*param, value, frame);
         }

@@ -46,7 +46,7 @@ impl<'t> Interpreter<'_, 't> {
             }) else {
                 continue;
             };
-            let selected = self.select(sink, call, arguments, frame);
+            let selected = self.select(slot, sink, arguments, frame);
             self.reach_sink(slot, sink, call, selected, frame);
         }
     }
@@ -239,8 +239,8 @@ impl<'t> Interpreter<'_, 't> {
     /// an options object among the arguments (`{ url }`, `{ shell: true }`).
     fn select(
         &mut self,
+        slot: usize,
         sink: &Sink,
-        call: Node<'t>,
         arguments: &Arguments<'t>,
         frame: &mut Frame,
     ) -> Vec<(Node<'t>, Value)> {
@@ -262,6 +262,15 @@ impl<'t> Interpreter<'_, 't> {
                         }
                     }
                 }
+                // Loggers and `console` serialise objects with their
+                // strings escaped: only text can break a line.
+                Arg::Any if self.specs[slot].spec.line_breaks_only => out.extend(
+                    arguments
+                        .positional
+                        .iter()
+                        .filter(|(n, _)| unwrap(*n).kind() != "object")
+                        .cloned(),
+                ),
                 Arg::Any => out.extend(arguments.positional.iter().cloned()),
                 Arg::Receiver => {
                     if let Some((n, v)) = &arguments.receiver {
@@ -294,7 +303,6 @@ impl<'t> Interpreter<'_, 't> {
                 }
             }
         }
-        let _ = call;
         out
     }
 

@@ -7,8 +7,7 @@ detector! {
     /// Follows request data into the name of a response header, or into
     /// the value of a header whose content changes how the browser treats
     /// the response: `Content-Type`, `Content-Disposition`, `Set-Cookie`,
-    /// `Link`, `Refresh`, `Access-Control-Allow-Origin`,
-    /// `Content-Security-Policy`. Express `res.set`/`header`/`append`,
+    /// `Link`, `Refresh`, `Content-Security-Policy`. Express `res.set`/`header`/`append`,
     /// Node's `setHeader`/`writeHead`, Koa `ctx.set` and Fastify
     /// `reply.header` are covered. Node refuses line breaks in header
     /// values, so this is not response splitting; `Location` is
@@ -101,7 +100,6 @@ const SENSITIVE: &[&str] = &[
     "set-cookie",
     "link",
     "refresh",
-    "access-control-allow-origin",
     "content-security-policy",
     "x-frame-options",
 ];
