@@ -263,8 +263,8 @@ impl<'t> Interpreter<'_, 't> {
         if base.request.is_some() {
             return self.request_member(key, node).unwrap_or_default();
         }
-        // Sizes are numbers.
-        if matches!(key, "length" | "size" | "byteLength") {
+        // Sizes are numbers; a base path is the application's setting.
+        if matches!(key, "length" | "size" | "byteLength" | "basePath") {
             return Value::default();
         }
         // Multer chooses where an upload is stored.
@@ -388,20 +388,19 @@ impl<'t> Interpreter<'_, 't> {
                 continue;
             };
             let value = self.eval(expression, frame);
-            let before: String = if i == 0 {
-                text[start..substitution.start_byte()].to_string()
-            } else {
-                // Earlier substitutions stand for unknown text.
-                let mut written = String::from("\u{0}");
-                written.push_str(&text[start..substitution.start_byte()]);
-                written
-            };
-            let prefix = if i == 0 {
-                before.as_str()
-            } else {
-                query_part(&before)
-            };
-            values.push(self.apply_prefix(value, prefix));
+            let before = &text[start..substitution.start_byte()];
+            // After an earlier substitution only a `?` or `#` fixes
+            // anything.
+            let prefix = if i == 0 { before } else { query_part(before) };
+            let mut value = self.apply_prefix(value, prefix);
+            // `${base}/path/${id}`: what the start fixes holds for the rest.
+            if i > 0
+                && text[start..substitutions[0].start_byte()].is_empty()
+                && let Some(first) = values.first()
+            {
+                value = self.after_fixed_start(first, value);
+            }
+            values.push(value);
         }
         Value::union(&values).step(node.byte_range(), "built into a string")
     }
@@ -433,7 +432,10 @@ impl<'t> Interpreter<'_, 't> {
                         let right_part = self.apply_prefix(r.clone(), "?");
                         Value::union([&l, &right_part])
                     }
-                    _ => Value::union([&l, &r]),
+                    _ => {
+                        let right_part = self.after_fixed_start(&l, r.clone());
+                        Value::union([&l, &right_part])
+                    }
                 };
                 value.step(node.byte_range(), "concatenated")
             }
@@ -495,6 +497,29 @@ impl<'t> Interpreter<'_, 't> {
             }
         }
         Value::union(&values)
+    }
+
+    /// A string appended to a start that input cannot move (a URL whose
+    /// host is fixed, taken from the page's own location) is as safe as
+    /// the start for the specs judged by prefix.
+    fn after_fixed_start(&self, start: &Value, appended: Value) -> Value {
+        if !start.is_tainted() || !appended.is_tainted() {
+            return appended;
+        }
+        let prefix_slots = self
+            .specs
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| s.spec.safe_prefix.is_some())
+            .fold(0u64, |m, (i, _)| m | (1 << i));
+        let fixed = start
+            .taints
+            .iter()
+            .fold(prefix_slots, |mask, t| mask & t.safe);
+        if fixed == 0 {
+            return appended;
+        }
+        appended.sanitized(fixed)
     }
 
     /// Applies the safe prefixes of the specs: string building whose

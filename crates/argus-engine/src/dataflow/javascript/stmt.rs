@@ -384,6 +384,9 @@ impl<'t> Interpreter<'_, 't> {
         if value.request.is_some() {
             return self.request_member(key, at).unwrap_or_default();
         }
+        if matches!(key, "length" | "size" | "byteLength" | "basePath") {
+            return Value::default();
+        }
         self.open_container(value.data())
     }
 
