@@ -143,6 +143,52 @@ impl<'a, 't> Reporter<'a, 't> {
     }
 
     /// Whether a taint from this origin counts for the spec in `slot`.
+    /// The bits of the specs for which a call is a sanitizer: listed by
+    /// the spec, sanitizing in this form, or declared by the user.
+    pub(crate) fn sanitizer_mask(
+        &self,
+        call: tree_sitter::Node<'_>,
+        names: &[String],
+        method: Option<&str>,
+    ) -> u64 {
+        let mut mask = 0u64;
+        for (slot, active) in self.specs.iter().enumerate() {
+            let spec = active.spec;
+            let listed = spec.sanitizers.iter().any(|s| match s.strip_prefix('.') {
+                Some(m) => method == Some(m),
+                None => names.iter().any(|n| n == s),
+            });
+            let conditional = spec.sanitizes.is_some_and(|f| f(call, self.text));
+            let user = self.options.rules.sanitizes(active.detector, names, method);
+            if listed || conditional || user {
+                mask |= 1 << slot;
+            }
+        }
+        mask
+    }
+
+    /// Applies the safe prefixes of the specs: string building whose
+    /// literal start leaves the input nothing dangerous to change.
+    pub(crate) fn apply_prefix(&self, value: Value, prefix: &str) -> Value {
+        if !value.is_tainted() {
+            return value;
+        }
+        let mask = self
+            .specs
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| s.spec.safe_prefix.is_some_and(|f| f(prefix)))
+            .fold(0u64, |m, (i, _)| m | (1 << i));
+        if mask == 0 {
+            return value;
+        }
+        let mut out = value;
+        for taint in &mut out.taints {
+            taint.safe |= mask;
+        }
+        out
+    }
+
     pub(crate) fn counts(&self, slot: usize, threat: Threat) -> bool {
         match threat {
             Threat::Remote => true,

@@ -6,7 +6,7 @@ pub mod cloudformation;
 mod fields;
 pub mod notebook;
 
-pub use fields::PythonField;
+pub use fields::{JsField, PythonField};
 
 use std::ops::ControlFlow;
 use std::time::{Duration, Instant};

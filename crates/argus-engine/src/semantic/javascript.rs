@@ -3,6 +3,7 @@
 use tree_sitter::Node;
 
 use super::{SemanticModel, node_text, string_literal};
+use crate::lang::JsField;
 
 pub(super) const OBSERVED: &[&str] = &["import_statement", "variable_declarator"];
 
@@ -21,7 +22,7 @@ pub(super) fn observe(model: &mut SemanticModel, node: Node<'_>, text: &str) {
 
 fn observe_import(model: &mut SemanticModel, node: Node<'_>, text: &str) {
     let Some(source) = node
-        .child_by_field_name("source")
+        .js_field("source")
         .and_then(|s| string_literal(s, text))
     else {
         return;
@@ -52,10 +53,10 @@ fn observe_import(model: &mut SemanticModel, node: Node<'_>, text: &str) {
                     .named_children(&mut inner)
                     .filter(|s| s.kind() == "import_specifier")
                 {
-                    let Some(name) = spec.child_by_field_name("name") else {
+                    let Some(name) = spec.js_field("name") else {
                         continue;
                     };
-                    let local = spec.child_by_field_name("alias").unwrap_or(name);
+                    let local = spec.js_field("alias").unwrap_or(name);
                     let imported = node_text(name, text).trim_matches(['"', '\'']);
                     let qualified = if imported == "default" {
                         module.clone()
@@ -73,10 +74,7 @@ fn observe_import(model: &mut SemanticModel, node: Node<'_>, text: &str) {
 /// `const c = require('crypto')`, `const { createHash: h } = require('crypto')`,
 /// `const h = require('crypto').createHash`.
 fn observe_require(model: &mut SemanticModel, node: Node<'_>, text: &str) {
-    let (Some(target), Some(value)) = (
-        node.child_by_field_name("name"),
-        node.child_by_field_name("value"),
-    ) else {
+    let (Some(target), Some(value)) = (node.js_field("name"), node.js_field("value")) else {
         return;
     };
     let Some(qualified) = required(value, text) else {
@@ -93,10 +91,9 @@ fn observe_require(model: &mut SemanticModel, node: Node<'_>, text: &str) {
                         model.bind(name, format!("{qualified}.{name}"));
                     }
                     "pair_pattern" => {
-                        if let (Some(key), Some(local)) = (
-                            prop.child_by_field_name("key"),
-                            prop.child_by_field_name("value"),
-                        ) && local.kind() == "identifier"
+                        if let (Some(key), Some(local)) =
+                            (prop.js_field("key"), prop.js_field("value"))
+                            && local.kind() == "identifier"
                         {
                             model.bind(
                                 node_text(local, text),
@@ -117,8 +114,8 @@ fn required(value: Node<'_>, text: &str) -> Option<String> {
     match value.kind() {
         "call_expression" => require_module(value, text),
         "member_expression" => {
-            let object = required(value.child_by_field_name("object")?, text)?;
-            let property = node_text(value.child_by_field_name("property")?, text);
+            let object = required(value.js_field("object")?, text)?;
+            let property = node_text(value.js_field("property")?, text);
             Some(format!("{object}.{property}"))
         }
         "await_expression" | "parenthesized_expression" => required(value.named_child(0)?, text),
@@ -127,11 +124,11 @@ fn required(value: Node<'_>, text: &str) -> Option<String> {
 }
 
 fn require_module(call: Node<'_>, text: &str) -> Option<String> {
-    let function = call.child_by_field_name("function")?;
+    let function = call.js_field("function")?;
     if function.kind() != "identifier" || node_text(function, text) != "require" {
         return None;
     }
-    let args = call.child_by_field_name("arguments")?;
+    let args = call.js_field("arguments")?;
     let first = args.named_child(0)?;
     string_literal(first, text).map(|m| module_name(&m).to_string())
 }
@@ -143,8 +140,8 @@ pub(super) fn qualified(model: &SemanticModel, expr: Node<'_>, text: &str) -> Op
             Some(model.binding(name).unwrap_or(name).to_string())
         }
         "member_expression" => {
-            let object = qualified(model, expr.child_by_field_name("object")?, text)?;
-            let property = node_text(expr.child_by_field_name("property")?, text);
+            let object = qualified(model, expr.js_field("object")?, text)?;
+            let property = node_text(expr.js_field("property")?, text);
             Some(format!("{object}.{property}"))
         }
         "call_expression" => require_module(expr, text),

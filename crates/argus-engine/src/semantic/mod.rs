@@ -206,14 +206,24 @@ pub fn call_function(grammar: Grammar, call: Node<'_>) -> Option<Node<'_>> {
 /// `object.method(...)` (Python, JavaScript): the object and the method's
 /// name node.
 pub fn method_call(call: Node<'_>) -> Option<(Node<'_>, Node<'_>)> {
-    let function = call
-        .child_by_field_name("function")
-        .filter(|f| matches!(f.kind(), "attribute" | "member_expression"))?;
-    let object = function.child_by_field_name("object")?;
-    let method = function
-        .child_by_field_name("attribute")
-        .or_else(|| function.child_by_field_name("property"))?;
-    Some((object, method))
+    use crate::lang::{JsField, PythonField};
+    match call.kind() {
+        "call" => {
+            let function = call
+                .py_field("function")
+                .filter(|f| f.kind() == "attribute")?;
+            Some((
+                function.py_field("object")?,
+                function.py_field("attribute")?,
+            ))
+        }
+        _ => {
+            let function = call
+                .js_field("function")
+                .filter(|f| f.kind() == "member_expression")?;
+            Some((function.js_field("object")?, function.js_field("property")?))
+        }
+    }
 }
 
 pub fn call_arguments(call: Node<'_>) -> Option<Node<'_>> {

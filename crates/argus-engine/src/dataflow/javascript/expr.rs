@@ -16,6 +16,7 @@ use crate::dataflow::Step;
 use crate::dataflow::Threat;
 use crate::dataflow::frame::Frame;
 use crate::dataflow::value::{Hop, Known, Origin, Value};
+use crate::lang::JsField;
 use crate::semantic::{node_text, string_literal};
 
 /// The evaluated arguments of a call.
@@ -33,7 +34,7 @@ impl<'t> Arguments<'t> {
 
 /// The argument nodes of a call or `new` expression.
 pub(super) fn argument_nodes(call: Node<'_>) -> Vec<Node<'_>> {
-    let Some(args) = call.child_by_field_name("arguments") else {
+    let Some(args) = call.js_field("arguments") else {
         return Vec::new();
     };
     if args.kind() != "arguments" {
@@ -69,10 +70,8 @@ impl<'t> Interpreter<'_, 't> {
             "call_expression" => self.eval_call(node, frame),
             "new_expression" => self.eval_call(node, frame),
             "assignment_expression" => {
-                let (Some(left), Some(right)) = (
-                    node.child_by_field_name("left"),
-                    node.child_by_field_name("right"),
-                ) else {
+                let (Some(left), Some(right)) = (node.js_field("left"), node.js_field("right"))
+                else {
                     return Value::default();
                 };
                 let value = self.eval(right, frame);
@@ -81,16 +80,14 @@ impl<'t> Interpreter<'_, 't> {
                 value
             }
             "augmented_assignment_expression" => {
-                let (Some(left), Some(right)) = (
-                    node.child_by_field_name("left"),
-                    node.child_by_field_name("right"),
-                ) else {
+                let (Some(left), Some(right)) = (node.js_field("left"), node.js_field("right"))
+                else {
                     return Value::default();
                 };
                 let old = self.eval(left, frame);
                 let new = self.eval(right, frame);
                 let operator = node
-                    .child_by_field_name("operator")
+                    .js_field("operator")
                     .map(|o| node_text(o, text))
                     .unwrap_or("");
                 let mut value = if operator == "+=" {
@@ -111,7 +108,7 @@ impl<'t> Interpreter<'_, 't> {
             }
             "binary_expression" => self.eval_binary(node, frame),
             "unary_expression" => {
-                if let Some(argument) = node.child_by_field_name("argument") {
+                if let Some(argument) = node.js_field("argument") {
                     self.eval(argument, frame);
                 }
                 // `!x`, `typeof x`, `-x`, `+x`: booleans, type names, numbers.
@@ -119,12 +116,12 @@ impl<'t> Interpreter<'_, 't> {
             }
             "update_expression" => Value::default(),
             "ternary_expression" => {
-                let condition = node.child_by_field_name("condition");
+                let condition = node.js_field("condition");
                 let known = condition
                     .map(|c| self.eval(c, frame))
                     .and_then(|v| v.known.map(|k| k.truthy()));
-                let consequence = node.child_by_field_name("consequence");
-                let alternative = node.child_by_field_name("alternative");
+                let consequence = node.js_field("consequence");
+                let alternative = node.js_field("alternative");
                 let eval_arm = |this: &mut Self, arm: Option<Node<'t>>, frame: &mut Frame| {
                     arm.map(|a| this.eval(a, frame)).unwrap_or_default()
                 };
@@ -229,7 +226,7 @@ impl<'t> Interpreter<'_, 't> {
         // The whole location starts with the page's own origin.
         let written = node_text(node, self.text);
         if written.ends_with("location") || written.ends_with("href") || written.ends_with("URL") {
-            value = self.apply_prefix(value, "https://this-page/");
+            value = self.report.apply_prefix(value, "https://this-page/");
         }
         value
     }
@@ -241,10 +238,8 @@ impl<'t> Interpreter<'_, 't> {
         {
             return value.clone();
         }
-        let (Some(object), Some(property)) = (
-            node.child_by_field_name("object"),
-            node.child_by_field_name("property"),
-        ) else {
+        let (Some(object), Some(property)) = (node.js_field("object"), node.js_field("property"))
+        else {
             return Value::default();
         };
         let written = node_text(node, text);
@@ -334,7 +329,7 @@ impl<'t> Interpreter<'_, 't> {
             value = value.sanitized(self.line_break_slots);
         }
         if REQUEST_LOCATION.contains(&key) {
-            value = self.apply_prefix(value, "/request-path");
+            value = self.report.apply_prefix(value, "/request-path");
         }
         Some(value)
     }
@@ -346,10 +341,7 @@ impl<'t> Interpreter<'_, 't> {
         {
             return value.clone();
         }
-        let (Some(object), Some(index)) = (
-            node.child_by_field_name("object"),
-            node.child_by_field_name("index"),
-        ) else {
+        let (Some(object), Some(index)) = (node.js_field("object"), node.js_field("index")) else {
             return Value::default();
         };
         let base = self.eval(object, frame);
@@ -392,7 +384,7 @@ impl<'t> Interpreter<'_, 't> {
             // After an earlier substitution only a `?` or `#` fixes
             // anything.
             let prefix = if i == 0 { before } else { query_part(before) };
-            let mut value = self.apply_prefix(value, prefix);
+            let mut value = self.report.apply_prefix(value, prefix);
             // `${base}/path/${id}`: what the start fixes holds for the rest.
             if i > 0
                 && text[start..substitutions[0].start_byte()].is_empty()
@@ -408,9 +400,9 @@ impl<'t> Interpreter<'_, 't> {
     fn eval_binary(&mut self, node: Node<'t>, frame: &mut Frame) -> Value {
         let text = self.text;
         let (Some(left), Some(operator), Some(right)) = (
-            node.child_by_field_name("left"),
-            node.child_by_field_name("operator"),
-            node.child_by_field_name("right"),
+            node.js_field("left"),
+            node.js_field("operator"),
+            node.js_field("right"),
         ) else {
             return Value::default();
         };
@@ -425,11 +417,11 @@ impl<'t> Interpreter<'_, 't> {
                 let value = match &l.known {
                     Some(Known::Str(prefix)) => {
                         let prefix = prefix.to_string();
-                        self.apply_prefix(Value::union([&l, &r]), &prefix)
+                        self.report.apply_prefix(Value::union([&l, &r]), &prefix)
                     }
                     // `base + "?q=" + input`: the input is in the query.
                     _ if has_query_separator(left, text) => {
-                        let right_part = self.apply_prefix(r.clone(), "?");
+                        let right_part = self.report.apply_prefix(r.clone(), "?");
                         Value::union([&l, &right_part])
                     }
                     _ => {
@@ -441,10 +433,11 @@ impl<'t> Interpreter<'_, 't> {
             }
             // `a || b`, `a ?? b`: either operand.
             "||" | "??" => {
-                if let Some(known) = &l.known {
-                    if known.truthy() && operator == "||" {
-                        return l;
-                    }
+                if let Some(known) = &l.known
+                    && known.truthy()
+                    && operator == "||"
+                {
+                    return l;
                 }
                 let mut v = l.clone();
                 v.join(&r);
@@ -478,12 +471,12 @@ impl<'t> Interpreter<'_, 't> {
         for member in members {
             match member.kind() {
                 "pair" => {
-                    if let Some(key) = member.child_by_field_name("key")
+                    if let Some(key) = member.js_field("key")
                         && key.kind() == "computed_property_name"
                     {
                         self.eval(key, frame);
                     }
-                    if let Some(value) = member.child_by_field_name("value") {
+                    if let Some(value) = member.js_field("value") {
                         if self.by_node.contains_key(&unwrap(value).id()) {
                             continue;
                         }
@@ -522,33 +515,11 @@ impl<'t> Interpreter<'_, 't> {
         appended.sanitized(fixed)
     }
 
-    /// Applies the safe prefixes of the specs: string building whose
-    /// literal start leaves the input nothing dangerous to change.
-    pub(super) fn apply_prefix(&self, value: Value, prefix: &str) -> Value {
-        if !value.is_tainted() {
-            return value;
-        }
-        let mask = self
-            .specs
-            .iter()
-            .enumerate()
-            .filter(|(_, s)| s.spec.safe_prefix.is_some_and(|f| f(prefix)))
-            .fold(0u64, |m, (i, _)| m | (1 << i));
-        if mask == 0 {
-            return value;
-        }
-        let mut out = value;
-        for taint in &mut out.taints {
-            taint.safe |= mask;
-        }
-        out
-    }
-
     fn eval_call(&mut self, call: Node<'t>, frame: &mut Frame) -> Value {
         let text = self.text;
         let is_new = call.kind() == "new_expression";
         let Some(function) = call
-            .child_by_field_name(if is_new { "constructor" } else { "function" })
+            .js_field(if is_new { "constructor" } else { "function" })
             .map(unwrap)
         else {
             return Value::default();
@@ -565,17 +536,12 @@ impl<'t> Interpreter<'_, 't> {
         let is = |target: &str| names.iter().any(|n| n == target);
         let (object, method) = match function.kind() {
             "member_expression" => (
-                function.child_by_field_name("object"),
-                function
-                    .child_by_field_name("property")
-                    .map(|p| node_text(p, text)),
+                function.js_field("object"),
+                function.js_field("property").map(|p| node_text(p, text)),
             ),
             _ => (None, None),
         };
-        let receiver = match object {
-            Some(o) => Some((o, self.eval(o, frame))),
-            None => None,
-        };
+        let receiver = object.map(|o| (o, self.eval(o, frame)));
         let receiver_value = receiver.as_ref().map(|(_, v)| v.clone());
 
         // Request accessors: `req.get('x')`, `request.json()`.
@@ -616,7 +582,7 @@ impl<'t> Interpreter<'_, 't> {
         };
         self.check_sinks(call, &names, method, &arguments, frame);
 
-        let mask = self.sanitizer_mask(call, &names, method);
+        let mask = self.report.sanitizer_mask(call, &names, method);
         if UNIVERSAL_SANITIZERS.iter().any(|s| is(s))
             || method.is_some_and(|m| SANITIZING_METHODS.contains(&m))
         {
@@ -711,9 +677,7 @@ impl<'t> Interpreter<'_, 't> {
                 if event == "message" && method == Some("addEventListener") {
                     return Callback::PostMessage;
                 }
-                let Some(object) = call
-                    .child_by_field_name("function")
-                    .and_then(|f| f.child_by_field_name("object"))
+                let Some(object) = call.js_field("function").and_then(|f| f.js_field("object"))
                 else {
                     return Callback::Plain;
                 };
@@ -802,24 +766,6 @@ impl<'t> Interpreter<'_, 't> {
         inner.returns
     }
 
-    /// The bits of the specs for which this call is a sanitizer.
-    fn sanitizer_mask(&self, call: Node<'t>, names: &[String], method: Option<&str>) -> u64 {
-        let mut mask = 0u64;
-        for (slot, active) in self.specs.iter().enumerate() {
-            let spec = active.spec;
-            let listed = spec.sanitizers.iter().any(|s| match s.strip_prefix('.') {
-                Some(m) => method == Some(m),
-                None => names.iter().any(|n| n == s),
-            });
-            let conditional = spec.sanitizes.is_some_and(|f| f(call, self.text));
-            let user = self.options.rules.sanitizes(active.detector, names, method);
-            if listed || conditional || user {
-                mask |= 1 << slot;
-            }
-        }
-        mask
-    }
-
     /// The named function of this file a call invokes.
     fn resolve(&self, function: Node<'t>, frame: &Frame) -> Option<usize> {
         let text = self.text;
@@ -832,8 +778,8 @@ impl<'t> Interpreter<'_, 't> {
                 self.by_name.get(name).copied()
             }
             "member_expression" => {
-                let object = function.child_by_field_name("object")?;
-                let property = node_text(function.child_by_field_name("property")?, text);
+                let object = function.js_field("object")?;
+                let property = node_text(function.js_field("property")?, text);
                 let owner = node_text(object, text);
                 if owner == "this" {
                     let class = frame.class.as_deref()?;
@@ -991,13 +937,10 @@ fn has_query_separator(node: Node<'_>, text: &str) -> bool {
             }
             written.contains(['?', '#'])
         }
-        "binary_expression" => [
-            node.child_by_field_name("left"),
-            node.child_by_field_name("right"),
-        ]
-        .into_iter()
-        .flatten()
-        .any(|side| has_query_separator(side, text)),
+        "binary_expression" => [node.js_field("left"), node.js_field("right")]
+            .into_iter()
+            .flatten()
+            .any(|side| has_query_separator(side, text)),
         _ => false,
     }
 }

@@ -24,6 +24,7 @@ use tree_sitter::Node;
 use super::frame::{Frame, Reporter, Summary};
 use super::value::{Hop, Origin, Taint, Value};
 use super::{ActiveSpec, Options, TaintFinding, Threat};
+use crate::lang::JsField;
 use crate::semantic::{SemanticModel, node_text};
 
 /// Rounds of summary computation before the reporting round.
@@ -203,7 +204,7 @@ impl<'a, 't> Interpreter<'a, 't> {
     /// Runs a function's body: a block, or the expression of an arrow
     /// function (its value is returned).
     fn exec_body(&mut self, function: Node<'t>, frame: &mut Frame) {
-        let Some(body) = function.child_by_field_name("body") else {
+        let Some(body) = function.js_field("body") else {
             return;
         };
         if body.kind() == "statement_block" {
@@ -258,7 +259,7 @@ impl<'a, 't> Interpreter<'a, 't> {
                             || exported_route))
                         || (matches!(name, "ctx" | "context")
                             && (self.koa || context == Callback::Route)
-                            && !typed.is_some_and(|t| !t.contains("Context")))));
+                            && typed.is_none_or(|t| t.contains("Context")))));
             if request {
                 value.request = Some(Hop::start(param.byte_range(), format!("request `{name}`")));
             }
@@ -292,7 +293,7 @@ impl<'a, 't> Interpreter<'a, 't> {
 
     /// Next.js route handlers: exported functions named after HTTP methods.
     fn is_exported_route(&self, function: Node<'t>) -> bool {
-        let Some(name) = function.child_by_field_name("name") else {
+        let Some(name) = function.js_field("name") else {
             return false;
         };
         matches!(
@@ -310,21 +311,21 @@ impl<'a, 't> Interpreter<'a, 't> {
         for child in node.named_children(&mut cursor) {
             match child.kind() {
                 "function_declaration" | "generator_function_declaration" => {
-                    if let Some(name) = child.child_by_field_name("name") {
+                    if let Some(name) = child.js_field("name") {
                         self.add_function(child, node_text(name, text).to_string(), None);
                     }
                     self.collect_nested(child);
                 }
                 "class_declaration" | "abstract_class_declaration" | "class" => {
                     let name = child
-                        .child_by_field_name("name")
+                        .js_field("name")
                         .map(|n| node_text(n, text).to_string());
-                    if let Some(body) = child.child_by_field_name("body") {
+                    if let Some(body) = child.js_field("body") {
                         self.collect_functions(body, name.as_deref().or(Some("")), None);
                     }
                 }
                 "method_definition" => {
-                    if let Some(name) = child.child_by_field_name("name") {
+                    if let Some(name) = child.js_field("name") {
                         let name = node_text(name, text);
                         let key = match (class, object) {
                             (Some(c), _) => format!("{c}.{name}"),
@@ -336,10 +337,9 @@ impl<'a, 't> Interpreter<'a, 't> {
                     self.collect_nested(child);
                 }
                 "variable_declarator" => {
-                    let (Some(name), Some(value)) = (
-                        child.child_by_field_name("name"),
-                        child.child_by_field_name("value"),
-                    ) else {
+                    let (Some(name), Some(value)) =
+                        (child.js_field("name"), child.js_field("value"))
+                    else {
                         self.collect_functions(child, None, None);
                         continue;
                     };
@@ -354,10 +354,8 @@ impl<'a, 't> Interpreter<'a, 't> {
                     }
                 }
                 "pair" => {
-                    let (Some(key), Some(value)) = (
-                        child.child_by_field_name("key"),
-                        child.child_by_field_name("value"),
-                    ) else {
+                    let (Some(key), Some(value)) = (child.js_field("key"), child.js_field("value"))
+                    else {
                         continue;
                     };
                     let value = unwrap(value);
@@ -372,9 +370,9 @@ impl<'a, 't> Interpreter<'a, 't> {
                 "public_field_definition" | "field_definition" => {
                     // `handler = (req, res) => {...}` in a class body.
                     let name = child
-                        .child_by_field_name("name")
-                        .or_else(|| child.child_by_field_name("property"));
-                    let value = child.child_by_field_name("value").map(unwrap);
+                        .js_field("name")
+                        .or_else(|| child.js_field("property"));
+                    let value = child.js_field("value").map(unwrap);
                     if let (Some(name), Some(value), Some(c)) = (name, value, class)
                         && is_function(value)
                     {
@@ -392,7 +390,7 @@ impl<'a, 't> Interpreter<'a, 't> {
     }
 
     fn collect_nested(&mut self, function: Node<'t>) {
-        if let Some(body) = function.child_by_field_name("body") {
+        if let Some(body) = function.js_field("body") {
             self.collect_functions(body, None, None);
         }
     }
@@ -437,10 +435,10 @@ fn is_function(node: Node<'_>) -> bool {
 /// The parameter nodes of a function (the single unparenthesised
 /// parameter of an arrow function included).
 fn function_params(function: Node<'_>) -> Vec<Node<'_>> {
-    if let Some(single) = function.child_by_field_name("parameter") {
+    if let Some(single) = function.js_field("parameter") {
         return vec![single];
     }
-    let Some(list) = function.child_by_field_name("parameters") else {
+    let Some(list) = function.js_field("parameters") else {
         return Vec::new();
     };
     let mut cursor = list.walk();
@@ -452,8 +450,8 @@ fn function_params(function: Node<'_>) -> Vec<Node<'_>> {
 /// The name a simple parameter binds (`req`, `req: Request`, `req = {}`).
 fn param_name(param: Node<'_>, text: &str) -> Option<String> {
     let inner = match param.kind() {
-        "required_parameter" | "optional_parameter" => param.child_by_field_name("pattern")?,
-        "assignment_pattern" => param.child_by_field_name("left")?,
+        "required_parameter" | "optional_parameter" => param.js_field("pattern")?,
+        "assignment_pattern" => param.js_field("left")?,
         _ => param,
     };
     (inner.kind() == "identifier").then(|| node_text(inner, text).to_string())
@@ -461,7 +459,7 @@ fn param_name(param: Node<'_>, text: &str) -> Option<String> {
 
 /// The type annotation of a TypeScript parameter, as written.
 fn type_annotation<'t>(param: Node<'_>, text: &'t str) -> Option<&'t str> {
-    let annotation = param.child_by_field_name("type")?;
+    let annotation = param.js_field("type")?;
     Some(node_text(annotation, text).trim_start_matches(':').trim())
 }
 
@@ -530,16 +528,16 @@ fn reference_path(node: Node<'_>, text: &str) -> Option<String> {
             Some(node_text(node, text).to_string())
         }
         "member_expression" => {
-            let object = reference_path(node.child_by_field_name("object")?, text)?;
-            let property = node.child_by_field_name("property")?;
+            let object = reference_path(node.js_field("object")?, text)?;
+            let property = node.js_field("property")?;
             if property.kind() == "private_property_identifier" {
                 return Some(format!("{object}.{}", node_text(property, text)));
             }
             Some(format!("{object}.{}", node_text(property, text)))
         }
         "subscript_expression" => {
-            let object = reference_path(node.child_by_field_name("object")?, text)?;
-            let index = node.child_by_field_name("index")?;
+            let object = reference_path(node.js_field("object")?, text)?;
+            let index = node.js_field("index")?;
             let key = crate::semantic::string_literal(index, text)?;
             Some(format!("{object}.{key}"))
         }

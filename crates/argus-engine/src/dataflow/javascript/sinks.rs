@@ -13,6 +13,7 @@ use super::{Interpreter, unwrap};
 use crate::dataflow::frame::Frame;
 use crate::dataflow::value::Value;
 use crate::dataflow::{Arg, FixSite, Sink};
+use crate::lang::JsField;
 use crate::semantic::{node_text, string_literal};
 
 /// MongoDB operators whose value is JavaScript run by the server.
@@ -111,10 +112,9 @@ impl<'t> Interpreter<'_, 't> {
         let left = unwrap(left);
         match left.kind() {
             "member_expression" => {
-                let (Some(object), Some(property)) = (
-                    left.child_by_field_name("object"),
-                    left.child_by_field_name("property"),
-                ) else {
+                let (Some(object), Some(property)) =
+                    (left.js_field("object"), left.js_field("property"))
+                else {
                     return;
                 };
                 let method = format!("{}=", node_text(property, text));
@@ -147,22 +147,20 @@ impl<'t> Interpreter<'_, 't> {
                 self.check_sinks(assignment, &[name], None, &arguments, frame);
             }
             "subscript_expression" => {
-                let Some(object) = left.child_by_field_name("object").map(unwrap) else {
+                let Some(object) = left.js_field("object").map(unwrap) else {
                     return;
                 };
                 if object.kind() != "subscript_expression" || !self.wants("[][]=") {
                     return;
                 }
-                let Some(outer_key) = object.child_by_field_name("index") else {
+                let Some(outer_key) = object.js_field("index") else {
                     return;
                 };
                 if string_literal(outer_key, text).is_some() {
                     return;
                 }
                 let key = self.eval(outer_key, frame);
-                let inner_key = left
-                    .child_by_field_name("index")
-                    .map(|k| (k, self.eval(k, frame)));
+                let inner_key = left.js_field("index").map(|k| (k, self.eval(k, frame)));
                 let mut positional = vec![(outer_key, key)];
                 positional.extend(inner_key);
                 positional.push((right, value.clone()));
@@ -225,9 +223,9 @@ impl<'t> Interpreter<'_, 't> {
     /// "an SQL query run by `db.query`"
     fn describe(&self, sink: &Sink, call: Node<'t>) -> String {
         let callee = call
-            .child_by_field_name("function")
-            .or_else(|| call.child_by_field_name("constructor"))
-            .or_else(|| call.child_by_field_name("left"))
+            .js_field("function")
+            .or_else(|| call.js_field("constructor"))
+            .or_else(|| call.js_field("left"))
             .map(|f| node_text(f, self.text))
             .or_else(|| call.named_child(0).map(|n| node_text(n, self.text)))
             .unwrap_or_default();
@@ -326,10 +324,9 @@ impl<'t> Interpreter<'_, 't> {
         for member in members {
             match member.kind() {
                 "pair" => {
-                    let (Some(key), Some(value)) = (
-                        member.child_by_field_name("key"),
-                        member.child_by_field_name("value"),
-                    ) else {
+                    let (Some(key), Some(value)) =
+                        (member.js_field("key"), member.js_field("value"))
+                    else {
                         continue;
                     };
                     let key = node_text(key, text).trim_matches(['"', '\'']);
@@ -365,18 +362,15 @@ fn builds_string(node: Node<'_>, text: &str) -> bool {
     match node.kind() {
         "template_string" | "string" => true,
         "binary_expression" => {
-            node.child_by_field_name("operator")
+            node.js_field("operator")
                 .is_some_and(|o| node_text(o, text) == "+")
-                && [
-                    node.child_by_field_name("left"),
-                    node.child_by_field_name("right"),
-                ]
-                .into_iter()
-                .flatten()
-                .any(|side| builds_string(side, text))
+                && [node.js_field("left"), node.js_field("right")]
+                    .into_iter()
+                    .flatten()
+                    .any(|side| builds_string(side, text))
         }
         "call_expression" => node
-            .child_by_field_name("function")
+            .js_field("function")
             .is_some_and(|f| matches!(node_text(f, text), "String" | "JSON.stringify")),
         _ => false,
     }

@@ -8,6 +8,7 @@ use super::{Interpreter, reference_path, unwrap};
 use crate::dataflow::Threat;
 use crate::dataflow::frame::{Frame, join_states};
 use crate::dataflow::value::{Hop, Known, Value};
+use crate::lang::JsField;
 use crate::semantic::node_text;
 
 impl<'t> Interpreter<'_, 't> {
@@ -40,10 +41,10 @@ impl<'t> Interpreter<'_, 't> {
                     .filter(|d| d.kind() == "variable_declarator")
                     .collect();
                 for declarator in declarators {
-                    let Some(name) = declarator.child_by_field_name("name") else {
+                    let Some(name) = declarator.js_field("name") else {
                         continue;
                     };
-                    let Some(value) = declarator.child_by_field_name("value") else {
+                    let Some(value) = declarator.js_field("value") else {
                         self.bind_pattern(name, Value::default(), frame);
                         continue;
                     };
@@ -56,26 +57,26 @@ impl<'t> Interpreter<'_, 't> {
                 }
             }
             "export_statement" => {
-                if let Some(declaration) = node.child_by_field_name("declaration") {
+                if let Some(declaration) = node.js_field("declaration") {
                     self.exec(declaration, frame);
-                } else if let Some(value) = node.child_by_field_name("value") {
+                } else if let Some(value) = node.js_field("value") {
                     self.eval(value, frame);
                 }
             }
             "statement_block" | "program" => self.exec_block(node, frame),
             "if_statement" => self.exec_if(node, frame),
             "for_statement" => {
-                if let Some(init) = node.child_by_field_name("initializer") {
+                if let Some(init) = node.js_field("initializer") {
                     self.exec(init, frame);
                 }
-                let body = node.child_by_field_name("body");
-                self.exec_loop(node.child_by_field_name("condition"), body, None, frame);
+                let body = node.js_field("body");
+                self.exec_loop(node.js_field("condition"), body, None, frame);
             }
             "for_in_statement" => {
-                let right = node.child_by_field_name("right");
+                let right = node.js_field("right");
                 let collection = right.map(|r| self.eval(r, frame)).unwrap_or_default();
                 let of = node
-                    .child_by_field_name("operator")
+                    .js_field("operator")
                     .is_some_and(|o| node_text(o, self.text) == "of");
                 let element = if of || collection.is_tainted() {
                     // Keys of an object from outside are outside data too
@@ -84,24 +85,24 @@ impl<'t> Interpreter<'_, 't> {
                 } else {
                     Value::default()
                 };
-                let left = node.child_by_field_name("left");
+                let left = node.js_field("left");
                 self.exec_loop(
                     None,
-                    node.child_by_field_name("body"),
+                    node.js_field("body"),
                     left.map(|l| (l, element)),
                     frame,
                 );
             }
             "while_statement" => {
-                let condition = node.child_by_field_name("condition");
-                self.exec_loop(condition, node.child_by_field_name("body"), None, frame);
+                let condition = node.js_field("condition");
+                self.exec_loop(condition, node.js_field("body"), None, frame);
             }
             "do_statement" => {
-                if let Some(body) = node.child_by_field_name("body") {
+                if let Some(body) = node.js_field("body") {
                     self.exec(body, frame);
                 }
-                let condition = node.child_by_field_name("condition");
-                self.exec_loop(condition, node.child_by_field_name("body"), None, frame);
+                let condition = node.js_field("condition");
+                self.exec_loop(condition, node.js_field("body"), None, frame);
             }
             "try_statement" => self.exec_try(node, frame),
             "switch_statement" => self.exec_switch(node, frame),
@@ -119,18 +120,18 @@ impl<'t> Interpreter<'_, 't> {
                 frame.reachable = false;
             }
             "labeled_statement" => {
-                if let Some(body) = node.child_by_field_name("body") {
+                if let Some(body) = node.js_field("body") {
                     self.exec(body, frame);
                 }
             }
             "class_declaration" | "abstract_class_declaration" => {
                 // Static blocks and field initialisers run at definition.
-                if let Some(body) = node.child_by_field_name("body") {
+                if let Some(body) = node.js_field("body") {
                     let mut cursor = body.walk();
                     let members: Vec<Node<'t>> = body.named_children(&mut cursor).collect();
                     for member in members {
                         if member.kind() == "class_static_block"
-                            && let Some(b) = member.child_by_field_name("body")
+                            && let Some(b) = member.js_field("body")
                         {
                             self.exec_block(b, frame);
                         }
@@ -164,7 +165,7 @@ impl<'t> Interpreter<'_, 't> {
                 let target = match left.kind() {
                     "lexical_declaration" | "variable_declaration" => left
                         .named_child(0)
-                        .and_then(|d| d.child_by_field_name("name").or(Some(d)))
+                        .and_then(|d| d.js_field("name").or(Some(d)))
                         .unwrap_or(*left),
                     _ => *left,
                 };
@@ -182,15 +183,13 @@ impl<'t> Interpreter<'_, 't> {
     }
 
     fn exec_if(&mut self, node: Node<'t>, frame: &mut Frame) {
-        let Some(condition) = node.child_by_field_name("condition") else {
+        let Some(condition) = node.js_field("condition") else {
             return;
         };
         let value = self.eval(condition, frame);
         let (valid_if_true, valid_if_false) = self.validated(condition, frame);
-        let consequence = node.child_by_field_name("consequence");
-        let alternative = node
-            .child_by_field_name("alternative")
-            .and_then(|a| a.named_child(0));
+        let consequence = node.js_field("consequence");
+        let alternative = node.js_field("alternative").and_then(|a| a.named_child(0));
         match value.known.as_ref().map(truthy) {
             Some(true) => {
                 if let Some(c) = consequence {
@@ -227,26 +226,26 @@ impl<'t> Interpreter<'_, 't> {
 
     fn exec_try(&mut self, node: Node<'t>, frame: &mut Frame) {
         let before = frame.state();
-        if let Some(body) = node.child_by_field_name("body") {
+        if let Some(body) = node.js_field("body") {
             self.exec_block(body, frame);
         }
         let mut ends = vec![frame.state()];
-        if let Some(handler) = node.child_by_field_name("handler") {
+        if let Some(handler) = node.js_field("handler") {
             // The handler may start anywhere in the body.
             let mut start = join_states(vec![before, frame.state()]);
             start.2 = true;
             frame.restore(start);
-            if let Some(parameter) = handler.child_by_field_name("parameter") {
+            if let Some(parameter) = handler.js_field("parameter") {
                 self.bind_pattern(parameter, Value::default(), frame);
             }
-            if let Some(body) = handler.child_by_field_name("body") {
+            if let Some(body) = handler.js_field("body") {
                 self.exec_block(body, frame);
             }
             ends.push(frame.state());
         }
         frame.restore(join_states(ends));
-        if let Some(finalizer) = node.child_by_field_name("finalizer")
-            && let Some(body) = finalizer.child_by_field_name("body")
+        if let Some(finalizer) = node.js_field("finalizer")
+            && let Some(body) = finalizer.js_field("body")
         {
             let reachable = frame.reachable;
             frame.reachable = true;
@@ -256,10 +255,10 @@ impl<'t> Interpreter<'_, 't> {
     }
 
     fn exec_switch(&mut self, node: Node<'t>, frame: &mut Frame) {
-        if let Some(value) = node.child_by_field_name("value") {
+        if let Some(value) = node.js_field("value") {
             self.eval(value, frame);
         }
-        let Some(body) = node.child_by_field_name("body") else {
+        let Some(body) = node.js_field("body") else {
             return;
         };
         let before = frame.state();
@@ -301,16 +300,16 @@ impl<'t> Interpreter<'_, 't> {
                     .insert(node_text(pattern, text).to_string(), value);
             }
             "required_parameter" | "optional_parameter" => {
-                if let Some(inner) = pattern.child_by_field_name("pattern") {
+                if let Some(inner) = pattern.js_field("pattern") {
                     self.bind_pattern(inner, value, frame);
                 }
             }
             "assignment_pattern" | "object_assignment_pattern" => {
-                let Some(left) = pattern.child_by_field_name("left") else {
+                let Some(left) = pattern.js_field("left") else {
                     return;
                 };
                 let mut v = value;
-                if let Some(right) = pattern.child_by_field_name("right") {
+                if let Some(right) = pattern.js_field("right") {
                     let default = self.eval(right, frame);
                     v.join(&default);
                 }
@@ -327,10 +326,9 @@ impl<'t> Interpreter<'_, 't> {
                             self.bind_pattern(member, v, frame);
                         }
                         "pair_pattern" => {
-                            let (Some(key), Some(target)) = (
-                                member.child_by_field_name("key"),
-                                member.child_by_field_name("value"),
-                            ) else {
+                            let (Some(key), Some(target)) =
+                                (member.js_field("key"), member.js_field("value"))
+                            else {
                                 continue;
                             };
                             let key = node_text(key, text).trim_matches(['"', '\'']);
@@ -339,7 +337,7 @@ impl<'t> Interpreter<'_, 't> {
                         }
                         "object_assignment_pattern" => {
                             let key = member
-                                .child_by_field_name("left")
+                                .js_field("left")
                                 .map(|l| node_text(l, text))
                                 .unwrap_or("");
                             let v = self.member_of(&value, key, member);
@@ -405,19 +403,19 @@ impl<'t> Interpreter<'_, 't> {
                 }
                 // The object now holds the data; the path or query of a
                 // URL object cannot change its host.
-                let url_part = target.child_by_field_name("property").is_some_and(|p| {
+                let url_part = target.js_field("property").is_some_and(|p| {
                     matches!(
                         node_text(p, self.text),
                         "pathname" | "search" | "hash" | "query"
                     )
                 });
                 let value = if url_part {
-                    self.apply_prefix(value, "https://fixed-host/")
+                    self.report.apply_prefix(value, "https://fixed-host/")
                 } else {
                     value
                 };
                 if value.is_tainted()
-                    && let Some(object) = target.child_by_field_name("object")
+                    && let Some(object) = target.js_field("object")
                     && let Some(base) = reference_path(object, self.text)
                 {
                     let entry = frame
@@ -444,7 +442,7 @@ impl<'t> Interpreter<'_, 't> {
         let condition = unwrap(condition);
         match condition.kind() {
             "unary_expression" if node_text(condition, text).starts_with('!') => {
-                match condition.child_by_field_name("argument") {
+                match condition.js_field("argument") {
                     Some(inner) => {
                         let (t, f) = self.validated(inner, frame);
                         (f, t)
@@ -454,9 +452,9 @@ impl<'t> Interpreter<'_, 't> {
             }
             "binary_expression" => {
                 let (Some(left), Some(operator), Some(right)) = (
-                    condition.child_by_field_name("left"),
-                    condition.child_by_field_name("operator"),
-                    condition.child_by_field_name("right"),
+                    condition.js_field("left"),
+                    condition.js_field("operator"),
+                    condition.js_field("right"),
                 ) else {
                     return none();
                 };
@@ -499,15 +497,13 @@ impl<'t> Interpreter<'_, 't> {
                 }
             }
             "call_expression" => {
-                let Some(function) = condition.child_by_field_name("function").map(unwrap) else {
+                let Some(function) = condition.js_field("function").map(unwrap) else {
                     return none();
                 };
                 let args = super::expr::argument_nodes(condition);
                 if function.kind() == "member_expression"
-                    && let (Some(object), Some(property)) = (
-                        function.child_by_field_name("object"),
-                        function.child_by_field_name("property"),
-                    )
+                    && let (Some(object), Some(property)) =
+                        (function.js_field("object"), function.js_field("property"))
                 {
                     let method = node_text(property, text);
                     // `ALLOWED.includes(x)`: the receiver is not input.
@@ -611,7 +607,7 @@ fn is_anchored_regex(node: Node<'_>, text: &str) -> bool {
     if node.kind() != "regex" {
         return false;
     }
-    let Some(pattern) = node.child_by_field_name("pattern") else {
+    let Some(pattern) = node.js_field("pattern") else {
         return false;
     };
     let pattern = node_text(pattern, text);

@@ -210,7 +210,7 @@ impl<'t> Interpreter<'_, 't> {
                 if operator == Some("+=") && value.known.is_some() {
                     if let Some(Known::Str(prefix)) = &value.known {
                         let prefix = prefix.to_string();
-                        let right = self.apply_prefix(right, &prefix);
+                        let right = self.report.apply_prefix(right, &prefix);
                         value.join(&right);
                     }
                 } else {
@@ -364,7 +364,7 @@ impl<'t> Interpreter<'_, 't> {
                     "string_content" | "escape_sequence" => prefix.push_str(node_text(child, text)),
                     "interpolation" => {
                         let value = self.eval(child, frame);
-                        values.push(self.apply_prefix(value, &prefix));
+                        values.push(self.report.apply_prefix(value, &prefix));
                         prefix.push('x');
                     }
                     _ => {}
@@ -395,7 +395,7 @@ impl<'t> Interpreter<'_, 't> {
             _ => {}
         }
         let right = match (&left.known, operator) {
-            (Some(Known::Str(s)), "+") => self.apply_prefix(right, s),
+            (Some(Known::Str(s)), "+") => self.report.apply_prefix(right, s),
             (Some(Known::Str(s)), "%") => {
                 let format = s.to_string();
                 self.format_values(&format, node, right, frame)
@@ -430,7 +430,7 @@ impl<'t> Interpreter<'_, 't> {
         let mut values = Vec::new();
         for (element, piece) in elements.iter().zip(pieces) {
             let value = self.eval(*element, frame);
-            values.push(self.apply_prefix(value, &prefix));
+            values.push(self.report.apply_prefix(value, &prefix));
             prefix.push('x');
             prefix.push_str(piece.get(1..).unwrap_or(""));
         }
@@ -498,28 +498,6 @@ impl<'t> Interpreter<'_, 't> {
         let reachable = frame.reachable;
         frame.restore(saved);
         frame.reachable = reachable;
-        out
-    }
-
-    /// Makes taints safe for the specs whose safe prefix the literal start
-    /// of a built string passes.
-    pub(super) fn apply_prefix(&self, value: Value, prefix: &str) -> Value {
-        if !value.is_tainted() {
-            return value;
-        }
-        let mask = self
-            .specs
-            .iter()
-            .enumerate()
-            .filter(|(_, s)| s.spec.safe_prefix.is_some_and(|f| f(prefix)))
-            .fold(0u64, |m, (i, _)| m | (1 << i));
-        if mask == 0 {
-            return value;
-        }
-        let mut out = value;
-        for taint in &mut out.taints {
-            taint.safe |= mask;
-        }
         out
     }
 
@@ -593,7 +571,7 @@ impl<'t> Interpreter<'_, 't> {
 
         // Sanitizers of some detectors: the data stays tainted for the
         // others.
-        let mask = self.sanitizer_mask(call, &names, method);
+        let mask = self.report.sanitizer_mask(call, &names, method);
         let receiver_value = arguments.receiver.as_ref().map(|(_, v)| v);
 
         // Writes into a container held in a variable.
@@ -696,7 +674,7 @@ impl<'t> Interpreter<'_, 't> {
             && let Some(Known::Str(s)) = receiver_value.and_then(|r| r.known.clone())
         {
             let prefix = s.split('{').next().unwrap_or("").to_string();
-            result = self.apply_prefix(result, &prefix);
+            result = self.report.apply_prefix(result, &prefix);
         }
         // A sanitizer of some detectors hands the data on, safe for them.
         if mask != 0 {
@@ -720,28 +698,10 @@ impl<'t> Interpreter<'_, 't> {
             value = value.sanitized(self.line_break_slots);
         }
         if REQUEST_LOCATION.contains(&member) {
-            self.apply_prefix(value, "/request-path")
+            self.report.apply_prefix(value, "/request-path")
         } else {
             value
         }
-    }
-
-    /// The bits of the specs for which this call is a sanitizer.
-    fn sanitizer_mask(&self, call: Node<'t>, names: &[String], method: Option<&str>) -> u64 {
-        let mut mask = 0u64;
-        for (slot, active) in self.specs.iter().enumerate() {
-            let spec = active.spec;
-            let listed = spec.sanitizers.iter().any(|s| match s.strip_prefix('.') {
-                Some(m) => method == Some(m),
-                None => names.iter().any(|n| n == s),
-            });
-            let conditional = spec.sanitizes.is_some_and(|f| f(call, self.text));
-            let user = self.options.rules.sanitizes(active.detector, names, method);
-            if listed || conditional || user {
-                mask |= 1 << slot;
-            }
-        }
-        mask
     }
 
     /// The function of this file a call invokes: `f(...)` for a module

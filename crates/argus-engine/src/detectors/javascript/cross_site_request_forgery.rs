@@ -3,6 +3,7 @@ use super::{
     bool_literal, call_args, callee_names, descendants, is_imported, js_string, member_call,
     object_property, set_property, unwrap,
 };
+use crate::lang::JsField;
 
 detector! {
     /// ## What it does
@@ -73,7 +74,7 @@ const UNSAFE_METHODS: &[&str] = &["POST", "PUT", "PATCH", "DELETE"];
 
 fn check(call: Node<'_>, checker: &mut Checker<'_>) {
     let text = checker.text;
-    let Some(function) = call.child_by_field_name("function") else {
+    let Some(function) = call.js_field("function") else {
         return;
     };
     let names = callee_names(call, checker);

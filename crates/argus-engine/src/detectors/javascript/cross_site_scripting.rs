@@ -1,5 +1,6 @@
 use super::super::prelude::*;
 use super::{call_args, js_string, unwrap};
+use crate::lang::JsField;
 use crate::semantic::SemanticModel;
 
 detector! {
@@ -166,17 +167,17 @@ fn sets_other_type(call: Node<'_>, text: &str) -> bool {
 
 /// Koa sends a string body as HTML when it starts with `<`.
 fn koa_html_body(assignment: Node<'_>, text: &str, _: &SemanticModel) -> bool {
-    let Some(left) = assignment.child_by_field_name("left") else {
+    let Some(left) = assignment.js_field("left") else {
         return false;
     };
     let owner = left
-        .child_by_field_name("object")
+        .js_field("object")
         .map(|o| node_text(o, text))
         .unwrap_or("");
     if !matches!(owner, "ctx" | "this" | "context" | "ctx.response") {
         return false;
     }
-    let Some(right) = assignment.child_by_field_name("right").map(unwrap) else {
+    let Some(right) = assignment.js_field("right").map(unwrap) else {
         return false;
     };
     let written = node_text(right, text).trim_start_matches(['`', '\'', '"']);
@@ -186,10 +187,7 @@ fn koa_html_body(assignment: Node<'_>, text: &str, _: &SemanticModel) -> bool {
 
 /// `.html(x)` on a jQuery object (`$(...)`, `jQuery(...)`, `$el`).
 fn jquery(call: Node<'_>, text: &str, semantic: &SemanticModel) -> bool {
-    let Some(object) = call
-        .child_by_field_name("function")
-        .and_then(|f| f.child_by_field_name("object"))
-    else {
+    let Some(object) = call.js_field("function").and_then(|f| f.js_field("object")) else {
         return false;
     };
     let receiver = node_text(object, text);

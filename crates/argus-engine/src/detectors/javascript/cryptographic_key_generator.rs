@@ -3,6 +3,7 @@ use super::{
     FUNCTION_KINDS, call_args, callee_matches, callee_names, const_value, js_string,
     number_literal, object_property, unwrap,
 };
+use crate::lang::JsField;
 
 detector! {
     /// ## What it does
@@ -302,8 +303,8 @@ fn is_constant(node: Node<'_>, text: &str, depth: usize) -> bool {
         }
         "call_expression" | "new_expression" => {
             let function = match node.kind() {
-                "new_expression" => node.child_by_field_name("constructor"),
-                _ => node.child_by_field_name("function"),
+                "new_expression" => node.js_field("constructor"),
+                _ => node.js_field("function"),
             };
             let Some(function) = function else {
                 return false;

@@ -2,6 +2,7 @@ use super::super::prelude::*;
 use super::{
     bool_literal, call_args, descendants, is_function, js_string, member_call, property_key, unwrap,
 };
+use crate::lang::JsField;
 
 detector! {
     /// ## What it does
@@ -86,7 +87,7 @@ fn check_option(pair: Node<'_>, checker: &mut Checker<'_>) {
     let Some(key) = property_key(pair, text) else {
         return;
     };
-    let Some(value) = pair.child_by_field_name("value") else {
+    let Some(value) = pair.js_field("value") else {
         return;
     };
     let (engines, turned_off, safe) = match key {
@@ -153,22 +154,22 @@ fn renders_html(node: Node<'_>, text: &str) -> bool {
 fn check_escape_override(assignment: Node<'_>, checker: &mut Checker<'_>) {
     let text = checker.text;
     let (Some(left), Some(right)) = (
-        assignment.child_by_field_name("left").map(unwrap),
-        assignment.child_by_field_name("right"),
+        assignment.js_field("left").map(unwrap),
+        assignment.js_field("right"),
     ) else {
         return;
     };
     if left.kind() != "member_expression" {
         return;
     }
-    let Some(property) = left.child_by_field_name("property") else {
+    let Some(property) = left.js_field("property") else {
         return;
     };
     if !matches!(node_text(property, text), "escape" | "escapeExpression") {
         return;
     }
     let names = left
-        .child_by_field_name("object")
+        .js_field("object")
         .map(|o| checker.semantic.qualified_names(unwrap(o), text))
         .unwrap_or_default();
     let engine = names.iter().any(|n| {
@@ -195,18 +196,18 @@ fn is_identity(node: Node<'_>, text: &str) -> bool {
         return false;
     }
     let parameter = function
-        .child_by_field_name("parameter")
+        .js_field("parameter")
         .or_else(|| {
-            let parameters = function.child_by_field_name("parameters")?;
+            let parameters = function.js_field("parameters")?;
             let mut cursor = parameters.walk();
             let first = parameters.named_children(&mut cursor).next()?;
-            Some(first.child_by_field_name("pattern").unwrap_or(first))
+            Some(first.js_field("pattern").unwrap_or(first))
         })
         .map(|p| node_text(p, text));
     let Some(parameter) = parameter else {
         return false;
     };
-    let Some(body) = function.child_by_field_name("body") else {
+    let Some(body) = function.js_field("body") else {
         return false;
     };
     let returned = if body.kind() == "statement_block" {

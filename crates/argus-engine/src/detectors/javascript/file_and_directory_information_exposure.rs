@@ -4,6 +4,7 @@ use super::{
     unwrap,
 };
 use crate::fix::replace_string_value;
+use crate::lang::JsField;
 
 detector! {
     /// ## What it does
@@ -70,7 +71,7 @@ const FASTIFY_STATIC: &[&str] = &["@fastify/static", "fastify-static"];
 
 fn check(call: Node<'_>, checker: &mut Checker<'_>) {
     let text = checker.text;
-    let Some(function) = call.child_by_field_name("function") else {
+    let Some(function) = call.js_field("function") else {
         return;
     };
     let names = callee_names(call, checker);
@@ -207,14 +208,10 @@ fn serves_project(root: Node<'_>, checker: &Checker<'_>) -> bool {
         "identifier" => node_text(root, text) == "__dirname",
         // `__dirname + "/"`
         "binary_expression" => {
-            let (Some(left), Some(right)) = (
-                root.child_by_field_name("left"),
-                root.child_by_field_name("right"),
-            ) else {
+            let (Some(left), Some(right)) = (root.js_field("left"), root.js_field("right")) else {
                 return false;
             };
-            root.child_by_field_name("operator")
-                .is_some_and(|o| o.kind() == "+")
+            root.js_field("operator").is_some_and(|o| o.kind() == "+")
                 && serves_project(left, checker)
                 && js_string(right, text).is_some_and(|s| dot_segments(&s))
         }

@@ -95,6 +95,7 @@ struct Takes {
     what: &'static str,
 }
 
+use crate::lang::JsField;
 use Slot::{Option as Opt, Position, Uri};
 
 const DB_OPTIONS: &[Slot] = &[
@@ -217,7 +218,7 @@ fn check(call: Node<'_>, checker: &mut Checker<'_>) {
         return;
     }
     let callee = call
-        .child_by_field_name(if call.kind() == "new_expression" {
+        .js_field(if call.kind() == "new_expression" {
             "constructor"
         } else {
             "function"

@@ -1,6 +1,7 @@
 use super::super::prelude::*;
 use super::{call_args, descendants, js_string, object_property, unwrap};
 use crate::detectors::context::words;
+use crate::lang::JsField;
 
 detector! {
     /// ## What it does
@@ -89,7 +90,7 @@ const ROUTE_METHODS: &[&str] = &["get", "post", "put", "patch", "delete", "del",
 fn check(node: Node<'_>, checker: &mut Checker<'_>) {
     let text = checker.text;
     let name = if node.kind() == "new_expression" {
-        node.child_by_field_name("constructor").map(|c| {
+        node.js_field("constructor").map(|c| {
             let raw = node_text(c, text);
             raw.rsplit('.').next().unwrap_or(raw)
         })
@@ -173,7 +174,7 @@ fn is_guard(node: Node<'_>, text: &str) -> bool {
     let node = unwrap(node);
     let named = match node.kind() {
         "identifier" | "member_expression" => node,
-        "call_expression" => match node.child_by_field_name("function") {
+        "call_expression" => match node.js_field("function") {
             Some(f) => f,
             None => return false,
         },

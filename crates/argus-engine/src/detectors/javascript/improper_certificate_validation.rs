@@ -4,6 +4,7 @@ use super::{
     unwrap,
 };
 use crate::fix::replace_string_value;
+use crate::lang::JsField;
 
 detector! {
     /// ## What it does
@@ -96,7 +97,7 @@ fn check_pair(pair: Node<'_>, checker: &mut Checker<'_>) {
     let Some(key) = property_key(pair, text) else {
         return;
     };
-    let Some(value) = pair.child_by_field_name("value") else {
+    let Some(value) = pair.js_field("value") else {
         return;
     };
     match key {
@@ -137,19 +138,15 @@ fn report_disabled(node: Node<'_>, key: &str, value: Node<'_>, checker: &mut Che
 /// `options.rejectUnauthorized = false`.
 fn check_assignment(assignment: Node<'_>, checker: &mut Checker<'_>) {
     let text = checker.text;
-    let (Some(left), Some(right)) = (
-        assignment.child_by_field_name("left"),
-        assignment.child_by_field_name("right"),
-    ) else {
+    let (Some(left), Some(right)) = (assignment.js_field("left"), assignment.js_field("right"))
+    else {
         return;
     };
     let name = match left.kind() {
         "member_expression" => left
-            .child_by_field_name("property")
+            .js_field("property")
             .map(|p| node_text(p, text).to_string()),
-        "subscript_expression" => left
-            .child_by_field_name("index")
-            .and_then(|i| js_string(i, text)),
+        "subscript_expression" => left.js_field("index").and_then(|i| js_string(i, text)),
         _ => None,
     };
     if let Some(key) = name
@@ -164,9 +161,7 @@ fn check_assignment(assignment: Node<'_>, checker: &mut Checker<'_>) {
     if name.as_deref() != Some(ENV_VARIABLE) {
         return;
     }
-    let object = left
-        .child_by_field_name("object")
-        .map(|o| node_text(o, text));
+    let object = left.js_field("object").map(|o| node_text(o, text));
     if !object.is_some_and(|o| o.ends_with("env")) {
         return;
     }

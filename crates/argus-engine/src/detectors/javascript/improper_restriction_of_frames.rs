@@ -4,6 +4,7 @@ use super::{
     unwrap,
 };
 use crate::fix::replace_string_value;
+use crate::lang::JsField;
 
 detector! {
     /// ## What it does
@@ -202,7 +203,7 @@ fn check_frame_ancestors(pair: Node<'_>, checker: &mut Checker<'_>) {
     ) {
         return;
     }
-    let Some(value) = pair.child_by_field_name("value").map(unwrap) else {
+    let Some(value) = pair.js_field("value").map(unwrap) else {
         return;
     };
     let wildcard = match value.kind() {

@@ -3,6 +3,7 @@ use super::{
     call_args, callee_names, const_value, js_string, object_property, property_key, unwrap,
 };
 use crate::fix::replace_string_value;
+use crate::lang::JsField;
 
 detector! {
     /// ## What it does
@@ -176,7 +177,7 @@ fn check_client(call: Node<'_>, checker: &mut Checker<'_>) {
     let mut names = callee_names(call, checker);
     // TypeScript parses `await axios.get<T>(url)` as a call of `await axios.get`.
     if let Some(inner) = call
-        .child_by_field_name("function")
+        .js_field("function")
         .filter(|f| f.kind() == "await_expression")
         .and_then(|f| f.named_child(0))
     {
@@ -255,13 +256,11 @@ fn url_literal<'t>(
             Some((url, scheme, host.to_ascii_lowercase()))
         }
         "binary_expression" => {
-            let operator = url
-                .child_by_field_name("operator")
-                .map(|o| node_text(o, text));
+            let operator = url.js_field("operator").map(|o| node_text(o, text));
             if operator != Some("+") {
                 return None;
             }
-            url_literal(url.child_by_field_name("left")?, text, depth + 1)
+            url_literal(url.js_field("left")?, text, depth + 1)
         }
         "identifier" => url_literal(const_value(url, text)?, text, depth + 1),
         _ => None,
@@ -317,7 +316,7 @@ fn check_pair(pair: Node<'_>, checker: &mut Checker<'_>) {
     let Some(key) = property_key(pair, text) else {
         return;
     };
-    let Some(value) = pair.child_by_field_name("value") else {
+    let Some(value) = pair.js_field("value") else {
         return;
     };
     match key {
@@ -394,10 +393,8 @@ fn check_pair(pair: Node<'_>, checker: &mut Checker<'_>) {
 /// `tls.DEFAULT_MIN_VERSION = "TLSv1"`.
 fn check_default_version(assignment: Node<'_>, checker: &mut Checker<'_>) {
     let text = checker.text;
-    let (Some(left), Some(right)) = (
-        assignment.child_by_field_name("left"),
-        assignment.child_by_field_name("right"),
-    ) else {
+    let (Some(left), Some(right)) = (assignment.js_field("left"), assignment.js_field("right"))
+    else {
         return;
     };
     let names = checker.semantic.qualified_names(left, text);

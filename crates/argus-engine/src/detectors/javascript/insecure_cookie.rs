@@ -4,6 +4,7 @@ use super::{
     bool_literal, call_args, callee_names, has_spread, is_imported, js_string, last_word,
     member_call, object_property, set_properties, unwrap,
 };
+use crate::lang::JsField;
 
 detector! {
     /// ## What it does
@@ -179,11 +180,11 @@ fn framework(call: Node<'_>, checker: &Checker<'_>) -> Option<Framework> {
             // `res.status(200).cookie(...)`: the response a chain starts from.
             let mut receiver = receiver;
             while receiver.kind() == "call_expression" {
-                let function = unwrap(receiver.child_by_field_name("function")?);
+                let function = unwrap(receiver.js_field("function")?);
                 if function.kind() != "member_expression" {
                     return None;
                 }
-                receiver = unwrap(function.child_by_field_name("object")?);
+                receiver = unwrap(function.js_field("object")?);
             }
             let word = last_word(receiver, text)?;
             matches!(word.as_str(), "res" | "response" | "resp" | "reply")
@@ -192,11 +193,11 @@ fn framework(call: Node<'_>, checker: &Checker<'_>) -> Option<Framework> {
         "set" => match receiver.kind() {
             // `ctx.cookies.set(...)`, `res.cookies.set(...)` (Next.js).
             "member_expression" => {
-                let property = receiver.child_by_field_name("property")?;
+                let property = receiver.js_field("property")?;
                 if node_text(property, text) != "cookies" {
                     return None;
                 }
-                let owner = last_word(receiver.child_by_field_name("object")?, text)?;
+                let owner = last_word(receiver.js_field("object")?, text)?;
                 match owner.as_str() {
                     "ctx" | "context" | "this" => Some(Framework::Koa),
                     "res" | "response" => Some(Framework::Bare),
@@ -335,7 +336,7 @@ fn clears(value: Node<'_>, options: Option<Node<'_>>, text: &str) -> bool {
 /// HttpOnly on) and `cookie-session` (both safe by default on HTTPS).
 fn check_session_middleware(call: Node<'_>, checker: &mut Checker<'_>) {
     let text = checker.text;
-    let Some(function) = call.child_by_field_name("function") else {
+    let Some(function) = call.js_field("function") else {
         return;
     };
     let names = callee_names(call, checker);
@@ -410,10 +411,8 @@ fn check_session_middleware(call: Node<'_>, checker: &mut Checker<'_>) {
 /// `document.cookie = "session=" + token + "; path=/"` without `Secure`.
 fn check_document_cookie(assignment: Node<'_>, checker: &mut Checker<'_>) {
     let text = checker.text;
-    let (Some(left), Some(right)) = (
-        assignment.child_by_field_name("left"),
-        assignment.child_by_field_name("right"),
-    ) else {
+    let (Some(left), Some(right)) = (assignment.js_field("left"), assignment.js_field("right"))
+    else {
         return;
     };
     let left_text: String = node_text(left, text)
@@ -492,13 +491,8 @@ fn check_document_cookie(assignment: Node<'_>, checker: &mut Checker<'_>) {
 fn flatten_concatenation<'t>(node: Node<'t>, out: &mut Vec<Node<'t>>) {
     let node = unwrap(node);
     if node.kind() == "binary_expression"
-        && node
-            .child_by_field_name("operator")
-            .is_some_and(|o| o.kind() == "+")
-        && let (Some(l), Some(r)) = (
-            node.child_by_field_name("left"),
-            node.child_by_field_name("right"),
-        )
+        && node.js_field("operator").is_some_and(|o| o.kind() == "+")
+        && let (Some(l), Some(r)) = (node.js_field("left"), node.js_field("right"))
     {
         flatten_concatenation(l, out);
         flatten_concatenation(r, out);

@@ -3,6 +3,7 @@ use super::{
     bool_literal, call_args, callee_names, descendants, enclosing_function, header_assignments,
     is_function, is_imported, js_string, member_call, object_property, unwrap,
 };
+use crate::lang::JsField;
 
 detector! {
     /// ## What it does
@@ -87,7 +88,7 @@ fn check(call: Node<'_>, checker: &mut Checker<'_>) {
 fn cors_options<'t>(call: Node<'t>, checker: &Checker<'_>) -> Option<Node<'t>> {
     let text = checker.text;
     let args = call_args(call);
-    let function = call.child_by_field_name("function")?;
+    let function = call.js_field("function")?;
     let names = callee_names(call, checker);
     if names.iter().any(|n| CORS_MODULES.contains(&n.as_str())) && is_imported(function, checker) {
         return args.first().map(|a| unwrap(*a));
@@ -184,7 +185,7 @@ fn check_options(call: Node<'_>, options: Node<'_>, checker: &mut Checker<'_>) {
 
 /// What is wrong with an origin regular expression, if anything.
 fn regex_problem(regex: Node<'_>, text: &str) -> Option<&'static str> {
-    let pattern = node_text(regex.child_by_field_name("pattern")?, text);
+    let pattern = node_text(regex.js_field("pattern")?, text);
     if !pattern.ends_with('$') || pattern.ends_with("\\$") {
         return Some("is not anchored at its end (`$`)");
     }
@@ -215,7 +216,7 @@ fn regex_problem(regex: Node<'_>, text: &str) -> Option<&'static str> {
 /// An origin callback that calls back `(null, true)` without deciding
 /// anything: no condition, comparison or lookup in its body.
 fn accepts_everything(function: Node<'_>, text: &str) -> bool {
-    let Some(body) = function.child_by_field_name("body") else {
+    let Some(body) = function.js_field("body") else {
         return false;
     };
     let mut allows = false;
@@ -258,15 +259,15 @@ fn request_origin(node: Node<'_>, scope: Node<'_>, text: &str, depth: usize) -> 
                 && js_string(args[0], text).is_some_and(|s| s.eq_ignore_ascii_case("origin"))
         }
         "binary_expression" => node
-            .child_by_field_name("left")
+            .js_field("left")
             .is_some_and(|l| request_origin(l, scope, text, depth)),
         "identifier" if depth < 3 => {
             let name = node_text(node, text);
             descendants(scope).into_iter().any(|n| {
                 n.kind() == "variable_declarator"
-                    && n.child_by_field_name("name")
+                    && n.js_field("name")
                         .is_some_and(|d| node_text(d, text) == name)
-                    && n.child_by_field_name("value")
+                    && n.js_field("value")
                         .is_some_and(|v| request_origin(v, scope, text, depth + 1))
             })
         }
@@ -279,8 +280,8 @@ fn request_origin(node: Node<'_>, scope: Node<'_>, text: &str, depth: usize) -> 
 fn checks_origin(scope: Node<'_>, text: &str) -> bool {
     descendants(scope).into_iter().any(|n| {
         let condition = match n.kind() {
-            "if_statement" | "while_statement" => n.child_by_field_name("condition"),
-            "ternary_expression" => n.child_by_field_name("condition"),
+            "if_statement" | "while_statement" => n.js_field("condition"),
+            "ternary_expression" => n.js_field("condition"),
             "call_expression" => member_call(n, text)
                 .filter(|(_, m)| {
                     matches!(
@@ -289,7 +290,7 @@ fn checks_origin(scope: Node<'_>, text: &str) -> bool {
                     )
                 })
                 .map(|_| n),
-            "switch_statement" => n.child_by_field_name("value"),
+            "switch_statement" => n.js_field("value"),
             _ => None,
         };
         condition.is_some_and(|c| node_text(c, text).to_ascii_lowercase().contains("origin"))

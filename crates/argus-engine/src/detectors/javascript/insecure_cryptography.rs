@@ -4,6 +4,7 @@ use super::{
     object_property, unwrap,
 };
 use crate::fix::replace_string_value;
+use crate::lang::JsField;
 
 detector! {
     /// ## What it does
@@ -297,16 +298,13 @@ fn check(call: Node<'_>, checker: &mut Checker<'_>) {
 /// crypto-js: `CryptoJS.DES.encrypt(...)`, `{ mode: CryptoJS.mode.ECB }`.
 fn check_crypto_js(call: Node<'_>, args: &[Node<'_>], checker: &mut Checker<'_>) {
     let text = checker.text;
-    let Some(function) = call.child_by_field_name("function").map(unwrap) else {
+    let Some(function) = call.js_field("function").map(unwrap) else {
         return;
     };
     if function.kind() != "member_expression" || !is_imported(function, checker) {
         return;
     }
-    let Some(method) = function
-        .child_by_field_name("property")
-        .map(|p| node_text(p, text))
-    else {
+    let Some(method) = function.js_field("property").map(|p| node_text(p, text)) else {
         return;
     };
     if method != "encrypt" && method != "decrypt" {

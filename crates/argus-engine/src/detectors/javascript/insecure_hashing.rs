@@ -2,6 +2,7 @@ use super::super::common::weak_hash_violation;
 use super::super::prelude::*;
 use super::is_imported;
 use crate::fix::replace_string_value;
+use crate::lang::JsField;
 
 detector! {
     /// ## What it does
@@ -90,7 +91,7 @@ const LIBRARY: &[(&str, &str, &str, &str)] = &[
 
 fn check(call: Node<'_>, checker: &mut Checker<'_>) {
     let text = checker.text;
-    let Some(function) = call.child_by_field_name("function") else {
+    let Some(function) = call.js_field("function") else {
         return;
     };
     let names = checker.semantic.qualified_names(function, text);
@@ -138,7 +139,7 @@ fn check(call: Node<'_>, checker: &mut Checker<'_>) {
     if !replacement.is_empty()
         && !protects_password(&violation)
         && function.kind() == "member_expression"
-        && let Some(property) = function.child_by_field_name("property")
+        && let Some(property) = function.js_field("property")
     {
         violation = violation.with_fix(Fix::replace(
             format!("Use SHA-256 ({replacement})"),

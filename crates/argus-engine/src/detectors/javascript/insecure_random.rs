@@ -1,9 +1,11 @@
+use super::super::common::RANDOM_NOT_SECURITY;
 use super::super::context::{Context, gather, words};
 use super::super::prelude::*;
 use super::{
     add_crypto_import, call_args, callee_matches, callee_names, crypto_module_binding,
     enclosing_function, is_node_code, js_string, number_literal, unwrap,
 };
+use crate::lang::JsField;
 use crate::lang::scope_name;
 
 detector! {
@@ -136,76 +138,6 @@ const QUALIFIED: &[(&[&str], &[&str])] = &[
     ),
 ];
 
-/// Words saying the randomness serves no security purpose.
-const NOT_SECURITY: &[&str] = &[
-    "jitter",
-    "backoff",
-    "delay",
-    "sleep",
-    "wait",
-    "retry",
-    "retries",
-    "timeout",
-    "interval",
-    "ttl",
-    "expiry",
-    "expires",
-    "expire",
-    "lifetime",
-    "length",
-    "len",
-    "size",
-    "count",
-    "color",
-    "colour",
-    "sample",
-    "sampling",
-    "shuffle",
-    "test",
-    "tests",
-    "testing",
-    "fake",
-    "faker",
-    "mock",
-    "dummy",
-    "example",
-    "demo",
-    "weight",
-    "weights",
-    "probability",
-    "chance",
-    "port",
-    "shard",
-    "partition",
-    "index",
-    "idx",
-    "offset",
-    "position",
-    "cache",
-    "seed",
-    "noise",
-    "boundary",
-    "delimiter",
-    "separator",
-    "multipart",
-    "animation",
-    "animate",
-    "duration",
-    "opacity",
-    "width",
-    "height",
-    "speed",
-    "velocity",
-    "angle",
-    "rotation",
-    "particle",
-    "hue",
-    "style",
-    "classname",
-    "placeholder",
-    "skeleton",
-];
-
 /// Calls whose key-material arguments `cryptographic-key-generator` judges.
 const KEY_CONSUMERS: &[&str] = &[
     "crypto.createCipheriv",
@@ -230,7 +162,10 @@ const NAMING_SETTERS: &[&str] = &[
 /// What one name says about the value.
 fn judge(name: &str) -> Option<Context> {
     let raw = words(name);
-    if raw.iter().any(|w| NOT_SECURITY.contains(&w.as_str())) {
+    if raw
+        .iter()
+        .any(|w| RANDOM_NOT_SECURITY.contains(&w.as_str()))
+    {
         return Some(Context::NotSecurity);
     }
     let words: Vec<String> = raw
@@ -261,10 +196,10 @@ fn target_name(target: Node<'_>, text: &str) -> Option<String> {
             Some(node_text(target, text).to_string())
         }
         "member_expression" => target
-            .child_by_field_name("property")
+            .js_field("property")
             .map(|p| node_text(p, text).to_string()),
         "subscript_expression" => {
-            let index = target.child_by_field_name("index")?;
+            let index = target.js_field("index")?;
             js_string(index, text)
         }
         "string" => js_string(target, text),
@@ -287,9 +222,9 @@ fn carrier<'t>(call: Node<'t>, checker: &Checker<'_>, names: &mut Vec<String>) -
                 if callee_matches(outer, checker, KEY_CONSUMERS).is_some() {
                     return None;
                 }
-                if let Some(function) = outer.child_by_field_name("function").map(unwrap) {
+                if let Some(function) = outer.js_field("function").map(unwrap) {
                     let method = match function.kind() {
-                        "member_expression" => function.child_by_field_name("property"),
+                        "member_expression" => function.js_field("property"),
                         _ => Some(function),
                     };
                     if let Some(method) = method {
@@ -306,18 +241,10 @@ fn carrier<'t>(call: Node<'t>, checker: &Checker<'_>, names: &mut Vec<String>) -
                 }
                 current = outer;
             }
-            "member_expression" if parent.child_by_field_name("object") == Some(current) => {
-                current = parent
-            }
-            "call_expression" if parent.child_by_field_name("function") == Some(current) => {
-                current = parent
-            }
-            "subscript_expression" if parent.child_by_field_name("index") == Some(current) => {
-                current = parent
-            }
-            "arrow_function" if parent.child_by_field_name("body") == Some(current) => {
-                current = parent
-            }
+            "member_expression" if parent.js_field("object") == Some(current) => current = parent,
+            "call_expression" if parent.js_field("function") == Some(current) => current = parent,
+            "subscript_expression" if parent.js_field("index") == Some(current) => current = parent,
+            "arrow_function" if parent.js_field("body") == Some(current) => current = parent,
             "binary_expression"
             | "unary_expression"
             | "parenthesized_expression"
@@ -334,7 +261,7 @@ fn carrier<'t>(call: Node<'t>, checker: &Checker<'_>, names: &mut Vec<String>) -
 /// Whether `function` returns the variable `name` (`return token;`,
 /// `return result.join("")`).
 fn returns_variable(function: Node<'_>, name: &str, text: &str) -> bool {
-    let mut stack = vec![function.child_by_field_name("body")];
+    let mut stack = vec![function.js_field("body")];
     while let Some(Some(node)) = stack.pop() {
         if node.kind() != "statement_block" && super::FUNCTION_KINDS.contains(&node.kind()) {
             continue;
@@ -345,8 +272,8 @@ fn returns_variable(function: Node<'_>, name: &str, text: &str) -> bool {
             let mut head = unwrap(value);
             loop {
                 head = match head.kind() {
-                    "member_expression" => head.child_by_field_name("object"),
-                    "call_expression" => head.child_by_field_name("function"),
+                    "member_expression" => head.js_field("object"),
+                    "call_expression" => head.js_field("function"),
                     _ => break,
                 }
                 .map_or(head, unwrap);
@@ -367,14 +294,14 @@ fn returns_variable(function: Node<'_>, name: &str, text: &str) -> bool {
 /// The name a function is known by (`function makeToken`, `const makeToken
 /// = () => ...`, `makeToken() {}`, `{ makeToken: () => ... }`).
 fn function_name(function: Node<'_>, text: &str) -> Option<String> {
-    if let Some(name) = function.child_by_field_name("name") {
+    if let Some(name) = function.js_field("name") {
         return Some(node_text(name, text).to_string());
     }
     let parent = function.parent()?;
     match parent.kind() {
-        "variable_declarator" => parent.child_by_field_name("name"),
-        "pair" => parent.child_by_field_name("key"),
-        "assignment_expression" => parent.child_by_field_name("left"),
+        "variable_declarator" => parent.js_field("name"),
+        "pair" => parent.js_field("key"),
+        "assignment_expression" => parent.js_field("left"),
         _ => None,
     }
     .and_then(|n| target_name(n, text))
@@ -401,7 +328,7 @@ fn context(call: Node<'_>, checker: &Checker<'_>) -> Context {
     }
     if let Some(parent) = outer.parent()
         && parent.kind() == "augmented_assignment_expression"
-        && let Some(left) = parent.child_by_field_name("left")
+        && let Some(left) = parent.js_field("left")
     {
         if left.kind() == "identifier" {
             stored_in = Some(node_text(left, text).to_string());
@@ -493,22 +420,19 @@ fn fix(call: Node<'_>, checker: &Checker<'_>) -> Option<Fix> {
 fn floor_times(call: Node<'_>, text: &str) -> Option<(std::ops::Range<usize>, String)> {
     let mut product = call.parent()?;
     if product.kind() != "binary_expression"
-        || product
-            .child_by_field_name("operator")
-            .map(|o| node_text(o, text))
-            != Some("*")
+        || product.js_field("operator").map(|o| node_text(o, text)) != Some("*")
     {
         return None;
     }
-    let left = product.child_by_field_name("left")?;
-    let right = product.child_by_field_name("right")?;
+    let left = product.js_field("left")?;
+    let right = product.js_field("right")?;
     let bound = if left == call { right } else { left };
     let bound = unwrap(bound);
     let valid = number_literal(bound, text)
         .is_some_and(|n| n > 0 && !node_text(bound, text).contains('.'))
         || (bound.kind() == "member_expression"
             && bound
-                .child_by_field_name("property")
+                .js_field("property")
                 .is_some_and(|p| node_text(p, text) == "length"));
     if !valid {
         return None;
@@ -523,16 +447,11 @@ fn floor_times(call: Node<'_>, text: &str) -> Option<(std::ops::Range<usize>, St
     let mut offset = None;
     if let Some(sum) = product.parent().filter(|p| {
         p.kind() == "binary_expression"
-            && p.child_by_field_name("operator")
-                .map(|o| node_text(o, text))
-                == Some("+")
+            && p.js_field("operator").map(|o| node_text(o, text)) == Some("+")
     }) {
-        let other = [
-            sum.child_by_field_name("left")?,
-            sum.child_by_field_name("right")?,
-        ]
-        .into_iter()
-        .find(|n| *n != product)?;
+        let other = [sum.js_field("left")?, sum.js_field("right")?]
+            .into_iter()
+            .find(|n| *n != product)?;
         let value = number_literal(other, text)
             .filter(|_| !node_text(other, text).contains(['.', 'e', 'E']))?;
         offset = Some(value);
@@ -543,7 +462,7 @@ fn floor_times(call: Node<'_>, text: &str) -> Option<(std::ops::Range<usize>, St
         return None;
     }
     let floor = arguments.parent()?;
-    let function = floor.child_by_field_name("function")?;
+    let function = floor.js_field("function")?;
     if node_text(function, text) != "Math.floor" {
         return None;
     }
@@ -560,11 +479,7 @@ fn floor_times(call: Node<'_>, text: &str) -> Option<(std::ops::Range<usize>, St
 /// the range of the whole expression.
 fn base36_string(call: Node<'_>, text: &str) -> Option<std::ops::Range<usize>> {
     let to_string = call.parent().filter(|m| m.kind() == "member_expression")?;
-    if to_string
-        .child_by_field_name("property")
-        .map(|p| node_text(p, text))
-        != Some("toString")
-    {
+    if to_string.js_field("property").map(|p| node_text(p, text)) != Some("toString") {
         return None;
     }
     let to_string_call = to_string
@@ -577,9 +492,7 @@ fn base36_string(call: Node<'_>, text: &str) -> Option<std::ops::Range<usize>> {
     let slice = to_string_call
         .parent()
         .filter(|m| m.kind() == "member_expression")?;
-    let method = slice
-        .child_by_field_name("property")
-        .map(|p| node_text(p, text))?;
+    let method = slice.js_field("property").map(|p| node_text(p, text))?;
     if !matches!(method, "slice" | "substring" | "substr") {
         return None;
     }

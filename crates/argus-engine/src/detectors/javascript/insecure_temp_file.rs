@@ -2,6 +2,7 @@ use super::super::prelude::*;
 use super::{
     Part, call_args, callee_names, declared_value, js_string, object_property, string_parts, unwrap,
 };
+use crate::lang::JsField;
 
 detector! {
     /// ## What it does
@@ -173,13 +174,13 @@ fn guessable(node: Node<'_>, checker: &Checker<'_>, depth: usize) -> bool {
     match node.kind() {
         // `Date.now().toString(36)`, `Math.random().toString(16).slice(2)`.
         "call_expression" => node
-            .child_by_field_name("function")
+            .js_field("function")
             .filter(|f| f.kind() == "member_expression")
-            .and_then(|f| f.child_by_field_name("object"))
+            .and_then(|f| f.js_field("object"))
             .is_some_and(|o| {
                 let method = node
-                    .child_by_field_name("function")
-                    .and_then(|f| f.child_by_field_name("property"))
+                    .js_field("function")
+                    .and_then(|f| f.js_field("property"))
                     .map(|p| node_text(p, text));
                 matches!(method, Some("toString" | "slice" | "substring" | "substr"))
                     && guessable(o, checker, depth + 1)
@@ -266,8 +267,8 @@ fn mkdtemp_fix(call: Node<'_>, path: Node<'_>, sink: &str, checker: &Checker<'_>
     if !matches!(module, "fs" | "fs-extra" | "graceful-fs") {
         return None;
     }
-    let function = call.child_by_field_name("function")?;
-    let fs = function.child_by_field_name("object")?;
+    let function = call.js_field("function")?;
+    let fs = function.js_field("object")?;
     if fs.kind() != "identifier" {
         return None;
     }
@@ -275,8 +276,8 @@ fn mkdtemp_fix(call: Node<'_>, path: Node<'_>, sink: &str, checker: &Checker<'_>
     if path.kind() != "call_expression" {
         return None;
     }
-    let join = path.child_by_field_name("function")?;
-    let path_module = join.child_by_field_name("object")?;
+    let join = path.js_field("function")?;
+    let path_module = join.js_field("object")?;
     if path_module.kind() != "identifier" {
         return None;
     }

@@ -3,6 +3,7 @@ use super::{
     Part, call_args, callee_names, credential_name, end_name, is_imported, js_string,
     number_literal, outermost_concatenation, render_parts, resolve_value, string_parts, unwrap,
 };
+use crate::lang::JsField;
 
 detector! {
     /// ## What it does
@@ -143,19 +144,14 @@ fn check_storage_call(call: Node<'_>, checker: &mut Checker<'_>) {
 
 fn check_storage_assignment(assignment: Node<'_>, checker: &mut Checker<'_>) {
     let text = checker.text;
-    let (Some(left), Some(right)) = (
-        assignment.child_by_field_name("left"),
-        assignment.child_by_field_name("right"),
-    ) else {
+    let (Some(left), Some(right)) = (assignment.js_field("left"), assignment.js_field("right"))
+    else {
         return;
     };
     if !matches!(left.kind(), "member_expression" | "subscript_expression") {
         return;
     }
-    let Some(storage) = left
-        .child_by_field_name("object")
-        .and_then(|o| web_storage(o, text))
-    else {
+    let Some(storage) = left.js_field("object").and_then(|o| web_storage(o, text)) else {
         return;
     };
     let Some(word) = end_name(left, text).and_then(credential_name) else {
@@ -243,7 +239,7 @@ fn check_request_url(call: Node<'_>, checker: &mut Checker<'_>) {
     }
     // Only the global `fetch` may be unbound; other names must come from
     // an import.
-    if let Some(function) = call.child_by_field_name("function")
+    if let Some(function) = call.js_field("function")
         && !node_text(function, text).ends_with("fetch")
         && !is_imported(function, checker)
     {
@@ -345,10 +341,10 @@ fn password_data(node: Node<'_>, text: &str) -> Option<String> {
     let mut candidates = vec![node];
     if node.kind() == "binary_expression" {
         candidates.clear();
-        if let Some(l) = node.child_by_field_name("left") {
+        if let Some(l) = node.js_field("left") {
             candidates.push(unwrap(l));
         }
-        if let Some(r) = node.child_by_field_name("right") {
+        if let Some(r) = node.js_field("right") {
             candidates.push(unwrap(r));
         }
     }

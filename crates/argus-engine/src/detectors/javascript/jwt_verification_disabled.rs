@@ -3,6 +3,7 @@ use super::super::prelude::*;
 use super::{
     FUNCTION_KINDS, bool_literal, call_args, callee_matches, js_string, object_property, unwrap,
 };
+use crate::lang::JsField;
 use crate::lang::scope_name;
 
 detector! {
@@ -206,7 +207,7 @@ fn verifies(function: Node<'_>, text: &str) -> bool {
     let mut stack = vec![function];
     while let Some(n) = stack.pop() {
         if n.kind() == "call_expression"
-            && let Some(callee) = n.child_by_field_name("function")
+            && let Some(callee) = n.js_field("function")
         {
             let name = node_text(callee, text);
             let last = name.rsplit('.').next().unwrap_or(name);
@@ -268,8 +269,8 @@ fn authorizes(call: Node<'_>, function: Node<'_>, checker: &Checker<'_>) -> bool
         if FUNCTION_KINDS.contains(&n.kind())
             && let Some(parent) = n.parent()
             && let Some(key) = match parent.kind() {
-                "pair" => parent.child_by_field_name("key"),
-                "assignment_expression" => parent.child_by_field_name("left"),
+                "pair" => parent.js_field("key"),
+                "assignment_expression" => parent.js_field("left"),
                 _ => None,
             }
             && authorizing_name(node_text(key, text))
@@ -296,19 +297,16 @@ fn authorizes(call: Node<'_>, function: Node<'_>, checker: &Checker<'_>) -> bool
     let variable = carrier
         .parent()
         .filter(|p| p.kind() == "variable_declarator")
-        .and_then(|p| p.child_by_field_name("name"))
+        .and_then(|p| p.js_field("name"))
         .map(|n| node_text(n, text));
     // `req.user = <claims>`.
     let mut stack = vec![function];
     while let Some(n) = stack.pop() {
         if n.kind() == "assignment_expression"
-            && let (Some(left), Some(right)) = (
-                n.child_by_field_name("left"),
-                n.child_by_field_name("right"),
-            )
+            && let (Some(left), Some(right)) = (n.js_field("left"), n.js_field("right"))
             && left.kind() == "member_expression"
             && left
-                .child_by_field_name("property")
+                .js_field("property")
                 .is_some_and(|p| IDENTITY.contains(&node_text(p, text)))
         {
             let holds_claims = right.byte_range().contains(&call.start_byte())

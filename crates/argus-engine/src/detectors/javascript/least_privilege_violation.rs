@@ -3,6 +3,7 @@ use super::{
     bool_literal, call_args, callee_names, js_string, number_literal, object_property,
     render_parts, resolve_value, string_parts, unwrap,
 };
+use crate::lang::JsField;
 
 detector! {
     /// ## What it does
@@ -144,7 +145,7 @@ fn check(node: Node<'_>, checker: &mut Checker<'_>) {
         return;
     }
     let method = if node.kind() == "new_expression" {
-        node.child_by_field_name("constructor").map(|c| {
+        node.js_field("constructor").map(|c| {
             let raw = node_text(c, text);
             raw.rsplit('.').next().unwrap_or(raw)
         })
@@ -286,7 +287,7 @@ fn check_security_context(pair: Node<'_>, checker: &mut Checker<'_>) {
     if super::property_key(pair, text) != Some("securityContext") {
         return;
     }
-    let Some(value) = pair.child_by_field_name("value") else {
+    let Some(value) = pair.js_field("value") else {
         return;
     };
     if object_property(value, "privileged", text).and_then(|p| bool_literal(p, text)) == Some(true)
@@ -321,7 +322,7 @@ fn admin_document(document: Node<'_>, text: &str) -> bool {
     }
     if document.kind() != "call_expression"
         || document
-            .child_by_field_name("function")
+            .js_field("function")
             .is_none_or(|f| node_text(f, text) != "JSON.stringify")
     {
         return false;

@@ -3,6 +3,7 @@ use super::{
     call_args, callee_names, has_spread, is_imported, js_string, number_literal, object_property,
     property_key, unwrap,
 };
+use crate::lang::JsField;
 
 detector! {
     /// ## What it does
@@ -113,9 +114,9 @@ fn size(node: Node<'_>, text: &str) -> Option<f64> {
             _ => None,
         },
         "binary_expression" => {
-            let operator = node.child_by_field_name("operator")?;
-            let left = size(node.child_by_field_name("left")?, text)?;
-            let right = size(node.child_by_field_name("right")?, text)?;
+            let operator = node.js_field("operator")?;
+            let left = size(node.js_field("left")?, text)?;
+            let right = size(node.js_field("right")?, text)?;
             match operator.kind() {
                 "*" => Some(left * right),
                 "+" => Some(left + right),
@@ -158,7 +159,7 @@ fn describe(bytes: f64) -> String {
 
 fn check_call(call: Node<'_>, checker: &mut Checker<'_>) {
     let text = checker.text;
-    let Some(function) = call.child_by_field_name("function") else {
+    let Some(function) = call.js_field("function") else {
         return;
     };
     let names = callee_names(call, checker);
@@ -280,7 +281,7 @@ fn check_hapi(pair: Node<'_>, checker: &mut Checker<'_>) {
     if !in_payload {
         return;
     }
-    let Some(value) = pair.child_by_field_name("value") else {
+    let Some(value) = pair.js_field("value") else {
         return;
     };
     if size(value, text).is_some_and(|bytes| bytes >= HUGE_BODY) {

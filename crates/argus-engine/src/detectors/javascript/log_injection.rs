@@ -1,4 +1,5 @@
 use super::super::prelude::*;
+use crate::lang::JsField;
 use crate::semantic::SemanticModel;
 
 detector! {
@@ -86,17 +87,15 @@ fn text_logger(call: Node<'_>, text: &str, semantic: &SemanticModel) -> bool {
 
 /// `s.replace(/[\r\n]/g, "")` and the like.
 fn strips_line_breaks(call: Node<'_>, text: &str) -> bool {
-    let Some(function) = call.child_by_field_name("function") else {
+    let Some(function) = call.js_field("function") else {
         return false;
     };
-    let method = function
-        .child_by_field_name("property")
-        .map(|p| node_text(p, text));
+    let method = function.js_field("property").map(|p| node_text(p, text));
     if !matches!(method, Some("replace" | "replaceAll")) {
         return false;
     }
     let written = call
-        .child_by_field_name("arguments")
+        .js_field("arguments")
         .map(|a| node_text(a, text))
         .unwrap_or("");
     written.contains("\\n") || written.contains("\\s")

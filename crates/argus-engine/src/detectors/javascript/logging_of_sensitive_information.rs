@@ -3,6 +3,7 @@ use super::{
     Part, call_args, credential_name, end_name, is_log_call, js_string, property_key, string_parts,
     unwrap,
 };
+use crate::lang::JsField;
 
 detector! {
     /// ## What it does
@@ -177,7 +178,7 @@ fn sensitive_value(node: Node<'_>, text: &str, depth: usize) -> Option<(String, 
                     credential(name).map(|w| (name.to_string(), w))
                 }
                 "pair" => {
-                    let value = unwrap(member.child_by_field_name("value")?);
+                    let value = unwrap(member.js_field("value")?);
                     if let Some(found) = sensitive_value(value, text, depth + 1) {
                         return Some(found);
                     }
@@ -197,7 +198,7 @@ fn sensitive_value(node: Node<'_>, text: &str, depth: usize) -> Option<(String, 
         }
         // `JSON.stringify(credentials)`: serialised, not masked.
         "call_expression" => {
-            let function = node.child_by_field_name("function")?;
+            let function = node.js_field("function")?;
             if node_text(function, text) != "JSON.stringify" {
                 return None;
             }

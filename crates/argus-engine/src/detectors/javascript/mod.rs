@@ -9,6 +9,7 @@ use tree_sitter::Node;
 
 use super::Checker;
 use crate::fix::Edit;
+use crate::lang::JsField;
 use crate::semantic::{node_text, string_literal};
 
 // Cryptography and TLS.
@@ -88,7 +89,7 @@ pub fn unwrap(mut node: Node<'_>) -> Node<'_> {
 pub fn property_key<'t>(member: Node<'_>, text: &'t str) -> Option<&'t str> {
     match member.kind() {
         "pair" => {
-            let key = member.child_by_field_name("key")?;
+            let key = member.js_field("key")?;
             let raw = node_text(key, text);
             Some(match key.kind() {
                 "string" => raw.trim_matches(['"', '\'']),
@@ -114,7 +115,7 @@ pub fn object_property<'t>(object: Node<'t>, key: &str, text: &str) -> Option<No
             return None;
         }
         match member.kind() {
-            "pair" => member.child_by_field_name("value"),
+            "pair" => member.js_field("value"),
             _ => Some(member),
         }
     })
@@ -136,7 +137,7 @@ pub fn bool_literal(node: Node<'_>, text: &str) -> Option<bool> {
         "true" => Some(true),
         "false" => Some(false),
         "unary_expression" if node_text(node, text).starts_with('!') => {
-            let operand = node.child_by_field_name("argument")?;
+            let operand = node.js_field("argument")?;
             match node_text(operand, text) {
                 "0" => Some(true),
                 "1" => Some(false),
@@ -177,7 +178,7 @@ pub fn js_string(node: Node<'_>, text: &str) -> Option<String> {
 
 /// The arguments of a call (or `new`) expression, spreads included.
 pub fn call_args<'t>(call: Node<'t>) -> Vec<Node<'t>> {
-    let Some(args) = call.child_by_field_name("arguments") else {
+    let Some(args) = call.js_field("arguments") else {
         return Vec::new();
     };
     if args.kind() != "arguments" {
@@ -195,8 +196,8 @@ pub fn call_args<'t>(call: Node<'t>) -> Vec<Node<'t>> {
 /// require("child_process")`).
 pub fn callee_names(call: Node<'_>, checker: &Checker<'_>) -> Vec<String> {
     let function = match call.kind() {
-        "new_expression" => call.child_by_field_name("constructor"),
-        _ => call.child_by_field_name("function"),
+        "new_expression" => call.js_field("constructor"),
+        _ => call.js_field("function"),
     };
     function
         .map(|f| checker.semantic.qualified_names(unwrap(f), checker.text))
@@ -208,7 +209,7 @@ pub fn callee_names(call: Node<'_>, checker: &Checker<'_>) -> Vec<String> {
 pub fn is_imported(function: Node<'_>, checker: &Checker<'_>) -> bool {
     let mut head = unwrap(function);
     while head.kind() == "member_expression" {
-        match head.child_by_field_name("object") {
+        match head.js_field("object") {
             Some(object) => head = unwrap(object),
             None => return false,
         }
@@ -236,7 +237,7 @@ pub fn set_property(object: Node<'_>, key: &str, value: &str, text: &str) -> Opt
         .find(|m| property_key(**m, text) == Some(key))
     {
         return Some(match member.kind() {
-            "pair" => Edit::replace(member.child_by_field_name("value")?.byte_range(), value),
+            "pair" => Edit::replace(member.js_field("value")?.byte_range(), value),
             _ => Edit::replace(member.byte_range(), format!("{key}: {value}")),
         });
     }
@@ -258,17 +259,15 @@ pub fn set_property(object: Node<'_>, key: &str, value: &str, text: &str) -> Opt
 /// property of `this.db`, the function of `getConnection()`, the
 /// identifier of `pool`.
 pub fn receiver_name<'t>(call: Node<'_>, text: &'t str) -> Option<&'t str> {
-    let function = unwrap(call.child_by_field_name("function")?);
-    let mut object = unwrap(function.child_by_field_name("object")?);
+    let function = unwrap(call.js_field("function")?);
+    let mut object = unwrap(function.js_field("object")?);
     loop {
         match object.kind() {
             "identifier" | "this" => return Some(node_text(object, text)),
             "member_expression" => {
-                return object
-                    .child_by_field_name("property")
-                    .map(|p| node_text(p, text));
+                return object.js_field("property").map(|p| node_text(p, text));
             }
-            "call_expression" => object = unwrap(object.child_by_field_name("function")?),
+            "call_expression" => object = unwrap(object.js_field("function")?),
             "await_expression" => object = unwrap(object.named_child(0)?),
             _ => return None,
         }
@@ -299,8 +298,8 @@ pub fn destructured_require<'t>(root: Node<'t>, text: &str, name: &str) -> Optio
             }
             "import_specifier"
                 if node
-                    .child_by_field_name("alias")
-                    .or_else(|| node.child_by_field_name("name"))
+                    .js_field("alias")
+                    .or_else(|| node.js_field("name"))
                     .is_some_and(|n| node_text(n, text) == name) =>
             {
                 return Some(node);
@@ -325,7 +324,7 @@ pub fn is_bound(root: Node<'_>, text: &str, name: &str) -> bool {
                 .named_children(&mut c)
                 .filter(|d| d.kind() == "variable_declarator")
                 .any(|d| {
-                    d.child_by_field_name("name")
+                    d.js_field("name")
                         .is_some_and(|n| node_text(n, text) == name)
                 })
         })
@@ -388,17 +387,17 @@ pub fn const_value<'t>(identifier: Node<'t>, text: &str) -> Option<Node<'t>> {
     while let Some(n) = stack.pop() {
         match n.kind() {
             "variable_declarator"
-                if n.child_by_field_name("name")
+                if n.js_field("name")
                     .is_some_and(|t| t.kind() == "identifier" && node_text(t, text) == name) =>
             {
                 declarations += 1;
                 let is_const = n
                     .parent()
                     .is_some_and(|d| node_text(d, text).starts_with("const"));
-                found = is_const.then(|| n.child_by_field_name("value")).flatten();
+                found = is_const.then(|| n.js_field("value")).flatten();
             }
             "assignment_expression" | "augmented_assignment_expression"
-                if n.child_by_field_name("left")
+                if n.js_field("left")
                     .is_some_and(|t| node_text(t, text) == name) =>
             {
                 return None;
@@ -530,12 +529,12 @@ pub fn configured_by_option(node: Node<'_>, text: &str) -> bool {
         }
         let condition = match parent.kind() {
             "if_statement" => parent
-                .child_by_field_name("condition")
+                .js_field("condition")
                 .filter(|c| c.byte_range() != current.byte_range()),
             "ternary_expression" => parent
-                .child_by_field_name("condition")
+                .js_field("condition")
                 .filter(|c| c.byte_range() != current.byte_range()),
-            "switch_case" => parent.child_by_field_name("value"),
+            "switch_case" => parent.js_field("value"),
             _ => None,
         };
         if condition.is_some_and(names_option) {
@@ -575,12 +574,12 @@ pub fn member_call<'t>(call: Node<'t>, text: &'t str) -> Option<(Node<'t>, &'t s
     if call.kind() != "call_expression" {
         return None;
     }
-    let function = unwrap(call.child_by_field_name("function")?);
+    let function = unwrap(call.js_field("function")?);
     if function.kind() != "member_expression" {
         return None;
     }
-    let object = function.child_by_field_name("object")?;
-    let property = function.child_by_field_name("property")?;
+    let object = function.js_field("object")?;
+    let property = function.js_field("property")?;
     Some((object, node_text(property, text)))
 }
 
@@ -590,7 +589,7 @@ pub fn last_word(node: Node<'_>, text: &str) -> Option<String> {
     let node = unwrap(node);
     let name = match node.kind() {
         "identifier" | "this" => node_text(node, text),
-        "member_expression" => node_text(node.child_by_field_name("property")?, text),
+        "member_expression" => node_text(node.js_field("property")?, text),
         _ => return None,
     };
     super::context::words(name).pop()
@@ -625,10 +624,9 @@ pub fn header_assignments<'t>(call: Node<'t>, text: &str) -> Vec<(String, Node<'
                     if member.kind() != "pair" {
                         continue;
                     }
-                    if let (Some(key), Some(value)) = (
-                        property_key(member, text),
-                        member.child_by_field_name("value"),
-                    ) {
+                    if let (Some(key), Some(value)) =
+                        (property_key(member, text), member.js_field("value"))
+                    {
                         out.push((key.to_ascii_lowercase(), value));
                     }
                 }
@@ -698,12 +696,12 @@ pub fn resolve_function<'t>(node: Node<'t>, text: &str) -> Option<Node<'t>> {
 fn declared_function<'t>(scope: Node<'t>, name: &str, text: &str) -> Option<Node<'t>> {
     descendants(scope).into_iter().find_map(|n| match n.kind() {
         "function_declaration" | "generator_function_declaration" => n
-            .child_by_field_name("name")
+            .js_field("name")
             .filter(|id| node_text(*id, text) == name)
             .map(|_| n),
         "variable_declarator" => {
-            let declared = n.child_by_field_name("name")?;
-            let value = unwrap(n.child_by_field_name("value")?);
+            let declared = n.js_field("name")?;
+            let value = unwrap(n.js_field("value")?);
             (node_text(declared, text) == name && is_function(value)).then_some(value)
         }
         _ => None,
@@ -713,21 +711,17 @@ fn declared_function<'t>(scope: Node<'t>, name: &str, text: &str) -> Option<Node
 /// The name a function goes by: its own, the variable or property it is
 /// assigned to, or the method name.
 pub fn function_name<'t>(function: Node<'_>, text: &'t str) -> Option<&'t str> {
-    if let Some(name) = function.child_by_field_name("name") {
+    if let Some(name) = function.js_field("name") {
         return Some(node_text(name, text));
     }
     let parent = function.parent()?;
     match parent.kind() {
-        "variable_declarator" => parent
-            .child_by_field_name("name")
-            .map(|n| node_text(n, text)),
+        "variable_declarator" => parent.js_field("name").map(|n| node_text(n, text)),
         "pair" => property_key(parent, text),
         "assignment_expression" => {
-            let left = unwrap(parent.child_by_field_name("left")?);
+            let left = unwrap(parent.js_field("left")?);
             match left.kind() {
-                "member_expression" => left
-                    .child_by_field_name("property")
-                    .map(|p| node_text(p, text)),
+                "member_expression" => left.js_field("property").map(|p| node_text(p, text)),
                 _ => Some(node_text(left, text)),
             }
         }
@@ -773,7 +767,7 @@ const HELMETS: &[&str] = &["helmet", "koa-helmet", "@fastify/helmet", "fastify-h
 /// `("frameguard", options)`.
 pub fn helmet_options<'t>(call: Node<'t>, checker: &Checker<'_>) -> Option<(String, Node<'t>)> {
     let text = checker.text;
-    let function = call.child_by_field_name("function")?;
+    let function = call.js_field("function")?;
     let args = call_args(call);
     if let Some((_, "register")) = member_call(call, text) {
         let plugin = unwrap(*args.first()?);
@@ -811,14 +805,14 @@ pub fn object_member<'t>(object: Node<'t>, key: &str, text: &str) -> Option<Node
     let members: Vec<Node<'t>> = object.named_children(&mut cursor).collect();
     members.into_iter().rev().find_map(|member| {
         if member.kind() == "method_definition" {
-            let name = member.child_by_field_name("name")?;
+            let name = member.js_field("name")?;
             return (node_text(name, text).trim_matches(['"', '\'']) == key).then_some(member);
         }
         if property_key(member, text)? != key {
             return None;
         }
         match member.kind() {
-            "pair" => member.child_by_field_name("value"),
+            "pair" => member.js_field("value"),
             _ => Some(member),
         }
     })
@@ -844,7 +838,7 @@ pub fn declared_value<'t>(at: Node<'t>, name: &str, text: &str) -> Option<Node<'
                     break;
                 }
                 let declaration = match statement.kind() {
-                    "export_statement" => statement.child_by_field_name("declaration"),
+                    "export_statement" => statement.js_field("declaration"),
                     _ => Some(statement),
                 };
                 let Some(declaration) = declaration
@@ -856,9 +850,9 @@ pub fn declared_value<'t>(at: Node<'t>, name: &str, text: &str) -> Option<Node<'
                 for declarator in declaration.named_children(&mut inner) {
                     if declarator.kind() == "variable_declarator"
                         && declarator
-                            .child_by_field_name("name")
+                            .js_field("name")
                             .is_some_and(|n| n.kind() == "identifier" && node_text(n, text) == name)
-                        && let Some(value) = declarator.child_by_field_name("value")
+                        && let Some(value) = declarator.js_field("value")
                     {
                         found = Some(value);
                     }
@@ -894,11 +888,9 @@ pub fn end_name<'t>(node: Node<'_>, text: &'t str) -> Option<&'t str> {
         "identifier" | "shorthand_property_identifier" | "property_identifier" => {
             Some(node_text(node, text))
         }
-        "member_expression" => node
-            .child_by_field_name("property")
-            .map(|p| node_text(p, text)),
+        "member_expression" => node.js_field("property").map(|p| node_text(p, text)),
         "subscript_expression" => {
-            let index = node.child_by_field_name("index")?;
+            let index = node.js_field("index")?;
             let raw = node_text(index, text);
             (index.kind() == "string").then(|| raw.trim_matches(['"', '\'']))
         }
@@ -996,7 +988,7 @@ pub fn response_payload<'t>(call: Node<'t>, text: &str) -> Option<Node<'t>> {
             "identifier" => break,
             "member_expression" => {
                 // `ctx.res`, `this.res`.
-                let property = receiver.child_by_field_name("property")?;
+                let property = receiver.js_field("property")?;
                 if !RESPONSE_NAMES.contains(&node_text(property, text)) {
                     return None;
                 }
@@ -1013,19 +1005,19 @@ pub fn response_payload<'t>(call: Node<'t>, text: &str) -> Option<Node<'t>> {
 
 /// The value assigned to a Koa response body: `x` for `ctx.body = x`.
 pub fn koa_body_value<'t>(assignment: Node<'t>, text: &str) -> Option<Node<'t>> {
-    let left = unwrap(assignment.child_by_field_name("left")?);
+    let left = unwrap(assignment.js_field("left")?);
     if left.kind() != "member_expression" {
         return None;
     }
-    let property = left.child_by_field_name("property")?;
-    let object = unwrap(left.child_by_field_name("object")?);
+    let property = left.js_field("property")?;
+    let object = unwrap(left.js_field("object")?);
     let object_name = node_text(object, text);
     (node_text(property, text) == "body"
         && matches!(
             object_name,
             "ctx" | "context" | "this" | "ctx.response" | "this.response"
         ))
-    .then(|| assignment.child_by_field_name("right"))
+    .then(|| assignment.js_field("right"))
     .flatten()
 }
 
@@ -1070,14 +1062,14 @@ pub fn string_parts<'t>(node: Node<'t>, text: &str) -> Vec<Part<'t>> {
         }
         "binary_expression"
             if node
-                .child_by_field_name("operator")
+                .js_field("operator")
                 .is_some_and(|o| node_text(o, text) == "+") =>
         {
             let mut parts = Vec::new();
-            if let Some(left) = node.child_by_field_name("left") {
+            if let Some(left) = node.js_field("left") {
                 parts.extend(string_parts(left, text));
             }
-            if let Some(right) = node.child_by_field_name("right") {
+            if let Some(right) = node.js_field("right") {
                 parts.extend(string_parts(right, text));
             }
             parts
@@ -1107,7 +1099,7 @@ pub fn outermost_concatenation(node: Node<'_>, text: &str) -> bool {
             "parenthesized_expression" => parent = p.parent(),
             "binary_expression" => {
                 return p
-                    .child_by_field_name("operator")
+                    .js_field("operator")
                     .is_none_or(|o| node_text(o, text) != "+");
             }
             _ => return true,
@@ -1186,7 +1178,7 @@ pub fn dumps_process_env(node: Node<'_>, text: &str) -> bool {
     match node.kind() {
         "call_expression" => {
             let stringify = node
-                .child_by_field_name("function")
+                .js_field("function")
                 .is_some_and(|f| node_text(f, text) == "JSON.stringify");
             stringify
                 && call_args(node)
@@ -1198,9 +1190,7 @@ pub fn dumps_process_env(node: Node<'_>, text: &str) -> bool {
             let members: Vec<Node<'_>> = node.named_children(&mut cursor).collect();
             members.into_iter().any(|m| match m.kind() {
                 "spread_element" => m.named_child(0).is_some_and(|v| is_process_env(v, text)),
-                "pair" => m
-                    .child_by_field_name("value")
-                    .is_some_and(|v| is_process_env(v, text)),
+                "pair" => m.js_field("value").is_some_and(|v| is_process_env(v, text)),
                 _ => false,
             })
         }

@@ -4,6 +4,7 @@ use super::{
     call_args, descendants, js_string, last_word, member_call, object_property, resolve_function,
     unwrap,
 };
+use crate::lang::JsField;
 
 detector! {
     /// ## What it does
@@ -143,7 +144,7 @@ fn only_literals(data: Node<'_>, text: &str) -> bool {
     let data = unwrap(data);
     if data.kind() == "call_expression"
         && data
-            .child_by_field_name("function")
+            .js_field("function")
             .is_some_and(|f| node_text(f, text) == "JSON.stringify")
     {
         let args = call_args(data);
@@ -168,7 +169,7 @@ fn is_window(receiver: Node<'_>, text: &str) -> bool {
     let receiver = unwrap(receiver);
     if receiver.kind() == "subscript_expression" {
         return receiver
-            .child_by_field_name("object")
+            .js_field("object")
             .is_some_and(|o| is_window(o, text));
     }
     last_word(receiver, text).is_some_and(|w| WINDOWS.contains(&w.as_str()))
@@ -186,7 +187,7 @@ fn page_script(text: &str) -> bool {
 /// `window.addEventListener("message", handler)`.
 fn check_listener(call: Node<'_>, checker: &mut Checker<'_>) {
     let text = checker.text;
-    let function = match call.child_by_field_name("function").map(unwrap) {
+    let function = match call.js_field("function").map(unwrap) {
         Some(f) => f,
         None => return,
     };
@@ -194,10 +195,10 @@ fn check_listener(call: Node<'_>, checker: &mut Checker<'_>) {
         "identifier" if node_text(function, text) == "addEventListener" => page_script(text),
         "member_expression" => {
             function
-                .child_by_field_name("property")
+                .js_field("property")
                 .is_some_and(|p| node_text(p, text) == "addEventListener")
                 && function
-                    .child_by_field_name("object")
+                    .js_field("object")
                     .is_some_and(|o| is_window(o, text))
         }
         _ => false,
@@ -216,19 +217,17 @@ fn check_listener(call: Node<'_>, checker: &mut Checker<'_>) {
 fn check_onmessage(assignment: Node<'_>, checker: &mut Checker<'_>) {
     let text = checker.text;
     let (Some(left), Some(right)) = (
-        assignment.child_by_field_name("left").map(unwrap),
-        assignment.child_by_field_name("right"),
+        assignment.js_field("left").map(unwrap),
+        assignment.js_field("right"),
     ) else {
         return;
     };
     let window = match left.kind() {
         "identifier" => node_text(left, text) == "onmessage" && page_script(text),
         "member_expression" => {
-            left.child_by_field_name("property")
+            left.js_field("property")
                 .is_some_and(|p| node_text(p, text) == "onmessage")
-                && left
-                    .child_by_field_name("object")
-                    .is_some_and(|o| is_window(o, text))
+                && left.js_field("object").is_some_and(|o| is_window(o, text))
         }
         _ => false,
     };
@@ -242,15 +241,15 @@ fn check_handler(at: Node<'_>, handler: Node<'_>, checker: &mut Checker<'_>) {
     let Some(function) = resolve_function(handler, text) else {
         return;
     };
-    let Some(body) = function.child_by_field_name("body") else {
+    let Some(body) = function.js_field("body") else {
         return;
     };
     // The event parameter, or its destructured names.
-    let parameter = function.child_by_field_name("parameter").or_else(|| {
-        let parameters = function.child_by_field_name("parameters")?;
+    let parameter = function.js_field("parameter").or_else(|| {
+        let parameters = function.js_field("parameters")?;
         let mut cursor = parameters.walk();
         let first = parameters.named_children(&mut cursor).next()?;
-        Some(first.child_by_field_name("pattern").unwrap_or(first))
+        Some(first.js_field("pattern").unwrap_or(first))
     });
     let Some(parameter) = parameter else {
         return;
@@ -266,12 +265,9 @@ fn check_handler(at: Node<'_>, handler: Node<'_>, checker: &mut Checker<'_>) {
                     match parent {
                         Some(p)
                             if p.kind() == "member_expression"
-                                && p.child_by_field_name("object") == Some(node) =>
+                                && p.js_field("object") == Some(node) =>
                         {
-                            match p
-                                .child_by_field_name("property")
-                                .map(|q| node_text(q, text))
-                            {
+                            match p.js_field("property").map(|q| node_text(q, text)) {
                                 Some("data") if !logged(p, text) => uses_data = true,
                                 Some("origin" | "source") => checks = true,
                                 _ => {}
@@ -320,7 +316,7 @@ fn logged(node: Node<'_>, text: &str) -> bool {
     node.parent()
         .filter(|p| p.kind() == "arguments")
         .and_then(|p| p.parent())
-        .and_then(|call| call.child_by_field_name("function"))
+        .and_then(|call| call.js_field("function"))
         .is_some_and(|f| node_text(f, text).starts_with("console."))
 }
 
@@ -340,10 +336,10 @@ fn check_weak_comparison(call: Node<'_>, checker: &mut Checker<'_>) {
     let receiver = unwrap(receiver);
     let is_event_origin = receiver.kind() == "member_expression"
         && receiver
-            .child_by_field_name("property")
+            .js_field("property")
             .is_some_and(|p| node_text(p, text) == "origin")
         && receiver
-            .child_by_field_name("object")
+            .js_field("object")
             .and_then(|o| last_word(o, text))
             .is_some_and(|w| {
                 matches!(w.as_str(), "e" | "event" | "evt" | "ev" | "msg" | "message")

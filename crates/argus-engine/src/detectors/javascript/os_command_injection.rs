@@ -1,5 +1,6 @@
 use super::super::prelude::*;
 use super::{bool_literal, call_args, object_property, unwrap};
+use crate::lang::JsField;
 use crate::semantic::SemanticModel;
 
 detector! {
@@ -173,7 +174,7 @@ fn with_shell(call: Node<'_>, text: &str, _: &SemanticModel) -> bool {
 /// is a whole word of the command and no shell syntax is used.
 fn fix(site: &FixSite<'_>) -> Vec<Fix> {
     let text = site.text;
-    let Some(function) = site.call.child_by_field_name("function") else {
+    let Some(function) = site.call.js_field("function") else {
         return Vec::new();
     };
     let callee = node_text(function, text);

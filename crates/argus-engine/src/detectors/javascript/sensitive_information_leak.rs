@@ -3,6 +3,7 @@ use super::{
     call_args, callee_names, credential_name, dumps_process_env, is_log_call, js_string,
     koa_body_value, property_key, response_payload, unwrap,
 };
+use crate::lang::JsField;
 
 detector! {
     /// ## What it does
@@ -191,7 +192,7 @@ fn check_definitions(definitions: Node<'_>, checker: &mut Checker<'_>) {
         let Some(key) = property_key(member, text) else {
             continue;
         };
-        let value = member.child_by_field_name("value");
+        let value = member.js_field("value");
         if value.is_some_and(|v| dumps_process_env(v, text)) {
             report_bundle(member, "process.env", checker);
             return;

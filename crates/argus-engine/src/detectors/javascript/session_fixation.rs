@@ -4,6 +4,7 @@ use super::{
     call_args, callee_names, descendants, function_name, is_function, is_imported, js_string,
     last_word, member_call, object_property, reads_request_input, unwrap,
 };
+use crate::lang::JsField;
 
 detector! {
     /// ## What it does
@@ -103,24 +104,24 @@ fn is_request_session(node: Node<'_>, text: &str) -> bool {
     let node = unwrap(node);
     node.kind() == "member_expression"
         && node
-            .child_by_field_name("property")
+            .js_field("property")
             .is_some_and(|p| node_text(p, text) == "session")
         && node
-            .child_by_field_name("object")
+            .js_field("object")
             .and_then(|o| last_word(o, text))
             .is_some_and(|w| w == "req" || w == "request")
 }
 
 /// The session property an assignment records the user in, if it does.
 fn identity_assignment(assignment: Node<'_>, text: &str) -> bool {
-    let Some(left) = assignment.child_by_field_name("left").map(unwrap) else {
+    let Some(left) = assignment.js_field("left").map(unwrap) else {
         return false;
     };
     left.kind() == "member_expression"
         && left
-            .child_by_field_name("object")
+            .js_field("object")
             .is_some_and(|o| is_request_session(o, text))
-        && left.child_by_field_name("property").is_some_and(|p| {
+        && left.js_field("property").is_some_and(|p| {
             words(node_text(p, text))
                 .iter()
                 .any(|w| IDENTITY.contains(&w.as_str()))
@@ -250,18 +251,16 @@ fn login_words(words: &[String]) -> bool {
 fn check_session_id(assignment: Node<'_>, checker: &mut Checker<'_>) -> bool {
     let text = checker.text;
     let (Some(left), Some(right)) = (
-        assignment.child_by_field_name("left").map(unwrap),
-        assignment.child_by_field_name("right"),
+        assignment.js_field("left").map(unwrap),
+        assignment.js_field("right"),
     ) else {
         return false;
     };
     if left.kind() != "member_expression" {
         return false;
     }
-    let (Some(object), Some(property)) = (
-        left.child_by_field_name("object"),
-        left.child_by_field_name("property"),
-    ) else {
+    let (Some(object), Some(property)) = (left.js_field("object"), left.js_field("property"))
+    else {
         return false;
     };
     let target = match node_text(property, text) {
@@ -287,7 +286,7 @@ fn check_session_id(assignment: Node<'_>, checker: &mut Checker<'_>) -> bool {
 /// `session({ genid: () => "fixed" })`, `genid: (req) => req.query.sid`.
 fn check_genid(call: Node<'_>, checker: &mut Checker<'_>) {
     let text = checker.text;
-    let Some(function) = call.child_by_field_name("function") else {
+    let Some(function) = call.js_field("function") else {
         return;
     };
     if !callee_names(call, checker)
@@ -305,7 +304,7 @@ fn check_genid(call: Node<'_>, checker: &mut Checker<'_>) {
     else {
         return;
     };
-    let Some(body) = genid.child_by_field_name("body") else {
+    let Some(body) = genid.js_field("body") else {
         return;
     };
     // What the function returns: an expression body or its return values.

@@ -1,5 +1,6 @@
 use super::super::prelude::*;
 use super::{call_args, receiver_named, unwrap};
+use crate::lang::JsField;
 use crate::semantic::SemanticModel;
 
 detector! {
@@ -225,10 +226,10 @@ fn sequelize(call: Node<'_>, text: &str, semantic: &SemanticModel) -> bool {
 /// `createQueryBuilder(...).where(...)`, or a builder in a variable named
 /// after it (`qb`, `queryBuilder`).
 fn query_builder(call: Node<'_>, text: &str, _: &SemanticModel) -> bool {
-    let Some(function) = call.child_by_field_name("function") else {
+    let Some(function) = call.js_field("function") else {
         return false;
     };
-    let Some(object) = function.child_by_field_name("object") else {
+    let Some(object) = function.js_field("object") else {
         return false;
     };
     let receiver = node_text(object, text);
@@ -241,11 +242,11 @@ fn query_builder(call: Node<'_>, text: &str, _: &SemanticModel) -> bool {
 /// node-postgres), when the call passes no values yet.
 fn fix(site: &FixSite<'_>) -> Vec<Fix> {
     let text = site.text;
-    let Some(function) = site.call.child_by_field_name("function") else {
+    let Some(function) = site.call.js_field("function") else {
         return Vec::new();
     };
     let method = function
-        .child_by_field_name("property")
+        .js_field("property")
         .map(|p| node_text(p, text))
         .unwrap_or("");
     if !matches!(method, "query" | "execute" | "run" | "all" | "get") {

@@ -1,6 +1,7 @@
 use super::super::prelude::*;
 use super::{call_args, callee_names, end_name, koa_body_value, response_payload, unwrap};
 use crate::detectors::context::words;
+use crate::lang::JsField;
 
 detector! {
     /// ## What it does
@@ -102,8 +103,8 @@ fn root_name<'t>(call: Node<'_>, text: &'t str) -> Option<&'t str> {
     loop {
         node = unwrap(node);
         node = match node.kind() {
-            "call_expression" => node.child_by_field_name("function")?,
-            "member_expression" => node.child_by_field_name("object")?,
+            "call_expression" => node.js_field("function")?,
+            "member_expression" => node.js_field("object")?,
             "identifier" => return Some(node_text(node, text)),
             _ => return None,
         };
@@ -125,10 +126,10 @@ fn stack_read<'t>(node: Node<'t>, text: &str) -> Option<Node<'t>> {
         "arrow_function" | "function_expression" | "function" => return None,
         "member_expression"
             if node
-                .child_by_field_name("property")
+                .js_field("property")
                 .is_some_and(|p| node_text(p, text) == "stack")
                 && node
-                    .child_by_field_name("object")
+                    .js_field("object")
                     .and_then(|o| end_name(o, text))
                     .is_some_and(error_name) =>
         {
@@ -136,7 +137,7 @@ fn stack_read<'t>(node: Node<'t>, text: &str) -> Option<Node<'t>> {
         }
         // A function builds the response: it may sanitise.
         "call_expression" => {
-            let function = node.child_by_field_name("function")?;
+            let function = node.js_field("function")?;
             let name = node_text(function, text);
             if !matches!(name, "JSON.stringify" | "String") && !name.ends_with(".join") {
                 return None;
@@ -189,13 +190,13 @@ fn is_caught_error(identifier: Node<'_>, text: &str) -> bool {
         match node.kind() {
             "catch_clause"
                 if node
-                    .child_by_field_name("parameter")
+                    .js_field("parameter")
                     .is_some_and(|p| node_text(p, text) == name) =>
             {
                 return true;
             }
             "arrow_function" | "function_expression" | "function_declaration" | "function" => {
-                if let Some(single) = node.child_by_field_name("parameter") {
+                if let Some(single) = node.js_field("parameter") {
                     // `err => res.send(err)`.
                     if node_text(single, text) == name {
                         return error_name(name);
@@ -203,7 +204,7 @@ fn is_caught_error(identifier: Node<'_>, text: &str) -> bool {
                     scope = node.parent();
                     continue;
                 }
-                let Some(parameters) = node.child_by_field_name("parameters") else {
+                let Some(parameters) = node.js_field("parameters") else {
                     return false;
                 };
                 let mut cursor = parameters.walk();
@@ -213,7 +214,7 @@ fn is_caught_error(identifier: Node<'_>, text: &str) -> bool {
                     .collect();
                 if params.len() == 4 {
                     let first = params[0];
-                    let first = first.child_by_field_name("pattern").unwrap_or(first);
+                    let first = first.js_field("pattern").unwrap_or(first);
                     return node_text(first, text) == name;
                 }
                 if params
@@ -257,8 +258,8 @@ fn check_errorhandler(call: Node<'_>, checker: &mut Checker<'_>) {
             "if_statement" | "ternary_expression" | "binary_expression"
         ) {
             let condition = node
-                .child_by_field_name("condition")
-                .or_else(|| node.child_by_field_name("left"))
+                .js_field("condition")
+                .or_else(|| node.js_field("left"))
                 .map_or("", |c| node_text(c, text));
             let lower = condition.to_ascii_lowercase();
             if lower.contains("env") || lower.contains("dev") || lower.contains("debug") {

@@ -1,6 +1,7 @@
 use super::super::context::words;
 use super::super::prelude::*;
 use super::{FUNCTION_KINDS, crypto_module_binding, enclosing_function, unwrap};
+use crate::lang::JsField;
 
 detector! {
     /// ## What it does
@@ -208,18 +209,15 @@ const REQUEST_PARTS: &[&str] = &[
 
 fn check(node: Node<'_>, checker: &mut Checker<'_>) {
     let text = checker.text;
-    let Some(operator) = node
-        .child_by_field_name("operator")
-        .map(|o| node_text(o, text))
-    else {
+    let Some(operator) = node.js_field("operator").map(|o| node_text(o, text)) else {
         return;
     };
     if !matches!(operator, "===" | "==" | "!==" | "!=") {
         return;
     }
     let (Some(left), Some(right)) = (
-        node.child_by_field_name("left").map(unwrap),
-        node.child_by_field_name("right").map(unwrap),
+        node.js_field("left").map(unwrap),
+        node.js_field("right").map(unwrap),
     ) else {
         return;
     };
@@ -288,7 +286,7 @@ fn trivial(node: Node<'_>, text: &str) -> bool {
         "identifier" => node_text(node, text) == "undefined",
         "unary_expression" => true,
         "member_expression" => node
-            .child_by_field_name("property")
+            .js_field("property")
             .is_some_and(|p| matches!(node_text(p, text), "length" | "size" | "byteLength")),
         _ => false,
     }
@@ -371,11 +369,9 @@ fn secret_kind(
     }
     let name = match node.kind() {
         "identifier" => node_text(node, text),
-        "member_expression" => node
-            .child_by_field_name("property")
-            .map(|p| node_text(p, text))?,
+        "member_expression" => node.js_field("property").map(|p| node_text(p, text))?,
         "subscript_expression" => {
-            let index = node.child_by_field_name("index")?;
+            let index = node.js_field("index")?;
             if index.kind() != "string" {
                 return None;
             }
@@ -442,16 +438,14 @@ fn is_digest(node: Node<'_>, scope: Option<Node<'_>>, text: &str) -> bool {
     if node.kind() != "call_expression" {
         return false;
     }
-    let Some(function) = node.child_by_field_name("function") else {
+    let Some(function) = node.js_field("function") else {
         return false;
     };
-    let mut receiver = function.child_by_field_name("object");
+    let mut receiver = function.js_field("object");
     while let Some(r) =
         receiver.filter(|r| matches!(r.kind(), "call_expression" | "member_expression"))
     {
-        receiver = r
-            .child_by_field_name("function")
-            .or_else(|| r.child_by_field_name("object"));
+        receiver = r.js_field("function").or_else(|| r.js_field("object"));
     }
     let hmac_variable = receiver
         .filter(|r| r.kind() == "identifier")
@@ -460,19 +454,19 @@ fn is_digest(node: Node<'_>, scope: Option<Node<'_>>, text: &str) -> bool {
         .is_some_and(|v| node_text(v, text).contains("createHmac"));
     function.kind() == "member_expression"
         && function
-            .child_by_field_name("property")
+            .js_field("property")
             .is_some_and(|p| node_text(p, text) == "digest")
         && (node_text(function, text).contains("createHmac") || hmac_variable)
         && node
-            .child_by_field_name("arguments")
+            .js_field("arguments")
             .and_then(|a| a.named_child(0))
             .is_some_and(|e| e.kind() == "string")
 }
 
 fn is_parameter(function: Node<'_>, name: &str, text: &str) -> bool {
     let parameters = function
-        .child_by_field_name("parameters")
-        .or_else(|| function.child_by_field_name("parameter"));
+        .js_field("parameters")
+        .or_else(|| function.js_field("parameter"));
     let Some(parameters) = parameters else {
         return false;
     };
@@ -480,7 +474,7 @@ fn is_parameter(function: Node<'_>, name: &str, text: &str) -> bool {
     while let Some(n) = stack.pop() {
         // Default values are not the parameter's own name.
         if n.kind() == "assignment_pattern" {
-            if let Some(left) = n.child_by_field_name("left") {
+            if let Some(left) = n.js_field("left") {
                 stack.push(left);
             }
             continue;
@@ -513,14 +507,13 @@ fn binds(target: Node<'_>, name: &str, text: &str) -> bool {
                     n.kind(),
                     "identifier" | "shorthand_property_identifier_pattern"
                 ) && node_text(n, text) == name
-                    && n.parent().is_none_or(|p| {
-                        p.kind() != "pair_pattern" || p.child_by_field_name("key") != Some(n)
-                    })
+                    && n.parent()
+                        .is_none_or(|p| p.kind() != "pair_pattern" || p.js_field("key") != Some(n))
                 {
                     return true;
                 }
                 if n.kind() == "assignment_pattern" || n.kind() == "object_assignment_pattern" {
-                    if let Some(left) = n.child_by_field_name("left") {
+                    if let Some(left) = n.js_field("left") {
                         stack.push(left);
                     }
                     continue;
@@ -537,7 +530,7 @@ fn binds(target: Node<'_>, name: &str, text: &str) -> bool {
 /// The value a variable declared in `function` (not in nested functions)
 /// is initialised with, when it is declared once.
 fn local_value<'t>(function: Node<'t>, name: &str, text: &str) -> Option<Node<'t>> {
-    let body = function.child_by_field_name("body")?;
+    let body = function.js_field("body")?;
     let mut stack = vec![body];
     let mut found = None;
     while let Some(n) = stack.pop() {
@@ -545,13 +538,12 @@ fn local_value<'t>(function: Node<'t>, name: &str, text: &str) -> Option<Node<'t
             continue;
         }
         if n.kind() == "variable_declarator"
-            && n.child_by_field_name("name")
-                .is_some_and(|t| binds(t, name, text))
+            && n.js_field("name").is_some_and(|t| binds(t, name, text))
         {
             if found.is_some() {
                 return None;
             }
-            found = n.child_by_field_name("value");
+            found = n.js_field("value");
         }
         let mut cursor = n.walk();
         stack.extend(n.named_children(&mut cursor));

@@ -1,5 +1,6 @@
 use super::super::prelude::*;
 use super::{FUNCTION_KINDS, configured_by_option, property_key, remove_member, unwrap};
+use crate::lang::JsField;
 
 detector! {
     /// ## What it does
@@ -66,14 +67,14 @@ fn check(node: Node<'_>, checker: &mut Checker<'_>) {
             if property_key(node, text) != Some(KEY) {
                 return;
             }
-            let Some(value) = node.child_by_field_name("value") else {
+            let Some(value) = node.js_field("value") else {
                 return;
             };
             (value, true)
         }
         "method_definition" => {
             // `{ checkServerIdentity() {} }`
-            if node.child_by_field_name("name").map(|n| node_text(n, text)) != Some(KEY)
+            if node.js_field("name").map(|n| node_text(n, text)) != Some(KEY)
                 || node.parent().is_none_or(|p| p.kind() != "object")
             {
                 return;
@@ -81,18 +82,15 @@ fn check(node: Node<'_>, checker: &mut Checker<'_>) {
             (node, true)
         }
         _ => {
-            let Some(left) = node.child_by_field_name("left") else {
+            let Some(left) = node.js_field("left") else {
                 return;
             };
             if left.kind() != "member_expression"
-                || left
-                    .child_by_field_name("property")
-                    .map(|p| node_text(p, text))
-                    != Some(KEY)
+                || left.js_field("property").map(|p| node_text(p, text)) != Some(KEY)
             {
                 return;
             }
-            let Some(right) = node.child_by_field_name("right") else {
+            let Some(right) = node.js_field("right") else {
                 return;
             };
             (right, false)
@@ -124,7 +122,7 @@ fn accepts_everything(value: Node<'_>, checker: &Checker<'_>, depth: usize) -> b
         | "function"
         | "function_declaration"
         | "method_definition" => {
-            let Some(body) = value.child_by_field_name("body") else {
+            let Some(body) = value.js_field("body") else {
                 return false;
             };
             if body.kind() != "statement_block" {
@@ -201,7 +199,7 @@ fn find_function<'t>(from: Node<'t>, name: &str, text: &str) -> Option<Node<'t>>
     while let Some(n) = stack.pop() {
         match n.kind() {
             "function_declaration"
-                if n.child_by_field_name("name")
+                if n.js_field("name")
                     .is_some_and(|i| node_text(i, text) == name) =>
             {
                 if found.is_some() {
@@ -210,10 +208,10 @@ fn find_function<'t>(from: Node<'t>, name: &str, text: &str) -> Option<Node<'t>>
                 found = Some(n);
             }
             "variable_declarator"
-                if n.child_by_field_name("name")
+                if n.js_field("name")
                     .is_some_and(|i| node_text(i, text) == name) =>
             {
-                let value = n.child_by_field_name("value").map(unwrap)?;
+                let value = n.js_field("value").map(unwrap)?;
                 if !matches!(
                     value.kind(),
                     "arrow_function" | "function_expression" | "function"

@@ -3,6 +3,7 @@ use super::{
     Part, call_args, callee_names, credential_name, is_imported, js_string, object_property,
     property_key, render_parts, resolve_value, string_parts,
 };
+use crate::lang::JsField;
 
 detector! {
     /// ## What it does
@@ -80,7 +81,7 @@ fn request<'t>(call: Node<'t>, checker: &Checker<'_>) -> Option<Request<'t>> {
     let text = checker.text;
     let names = callee_names(call, checker);
     let args = call_args(call);
-    let function = call.child_by_field_name("function")?;
+    let function = call.js_field("function")?;
     let name = names.first()?.as_str();
     let global_fetch = matches!(name, "fetch" | "window.fetch" | "globalThis.fetch");
     if !global_fetch && !is_imported(function, checker) {
@@ -205,7 +206,7 @@ fn base64_encoded(node: Node<'_>, checker: &Checker<'_>, depth: usize) -> bool {
     let node = resolve_value(node, text);
     match node.kind() {
         "call_expression" => {
-            let Some(function) = node.child_by_field_name("function") else {
+            let Some(function) = node.js_field("function") else {
                 return false;
             };
             let raw = node_text(function, text);
@@ -261,7 +262,7 @@ fn check(call: Node<'_>, checker: &mut Checker<'_>) {
         let members: Vec<Node<'_>> = headers.named_children(&mut cursor).collect();
         let encoded = members.into_iter().any(|m| {
             property_key(m, text).is_some_and(|k| k.eq_ignore_ascii_case("authorization"))
-                && m.child_by_field_name("value")
+                && m.js_field("value")
                     .is_some_and(|v| base64_encoded(v, checker, 0))
         });
         if encoded {
@@ -298,7 +299,7 @@ fn check(call: Node<'_>, checker: &mut Checker<'_>) {
             continue;
         }
         if member
-            .child_by_field_name("value")
+            .js_field("value")
             .is_some_and(|v| base64_encoded(v, checker, 0))
         {
             checker.report(

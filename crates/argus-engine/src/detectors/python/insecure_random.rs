@@ -1,3 +1,4 @@
+use super::super::common::RANDOM_NOT_SECURITY;
 use super::super::context::{Context, gather, words};
 use super::super::prelude::*;
 use super::{add_import, enclosing_function};
@@ -147,67 +148,16 @@ const QUALIFIED: &[(&[&str], &[&str])] = &[
     ),
 ];
 
-/// Words saying the randomness serves no security purpose.
-const NOT_SECURITY: &[&str] = &[
-    "jitter",
-    "backoff",
-    "delay",
-    "sleep",
-    "wait",
-    "retry",
-    "retries",
-    "timeout",
-    "interval",
-    "ttl",
-    "expiry",
-    "expires",
-    "expire",
-    "lifetime",
-    "length",
-    "len",
-    "size",
-    "count",
-    "color",
-    "colour",
-    "sample",
-    "sampling",
-    "shuffle",
-    "test",
-    "tests",
-    "testing",
-    "fake",
-    "faker",
-    "mock",
-    "dummy",
-    "example",
-    "demo",
-    "weight",
-    "weights",
-    "probability",
-    "chance",
-    "port",
-    "shard",
-    "partition",
-    "index",
-    "idx",
-    "offset",
-    "position",
-    "cache",
-    "seed",
-    "noise",
-    "boundary",
-    "delimiter",
-    "separator",
-    "multipart",
-];
-
 /// Methods that store their argument in the receiver.
 const COLLECTING: &[&str] = &["append", "extend", "insert", "add"];
 
 /// What one name says about the value.
 fn judge(name: &str) -> Option<Context> {
     let raw = words(name);
-    if raw.iter().any(|w| NOT_SECURITY.contains(&w.as_str())) {
+    if raw
+        .iter()
+        .any(|w| RANDOM_NOT_SECURITY.contains(&w.as_str()))
+    {
         return Some(Context::NotSecurity);
     }
     // `api_keys`, `reset_tokens`: plurals name the same things.
