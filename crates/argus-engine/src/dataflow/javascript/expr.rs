@@ -424,6 +424,12 @@ impl<'t> Interpreter<'_, 't> {
                         let right_part = self.report.apply_prefix(r.clone(), "?");
                         Value::union([&l, &right_part])
                     }
+                    // `base + "/user/" + input`: the input follows a path
+                    // segment the code wrote.
+                    _ if middle_path_segment(left, text) => {
+                        let right_part = self.report.apply_prefix(r.clone(), "/segment/");
+                        Value::union([&l, &right_part])
+                    }
                     _ => {
                         let right_part = self.after_fixed_start(&l, r.clone());
                         Value::union([&l, &right_part])
@@ -635,7 +641,15 @@ impl<'t> Interpreter<'_, 't> {
         if matches!(method, Some("concat" | "join" | "format"))
             && receiver_value.as_ref().is_some_and(|r| !r.is_tainted())
         {
-            result.join(&Value::union(arguments.all_values()));
+            let mut appended = Value::union(arguments.all_values());
+            // `"/signin?".concat(x)`: the literal start fixes what it fixes.
+            if method == Some("concat")
+                && let Some(Known::Str(start)) =
+                    receiver_value.as_ref().and_then(|r| r.known.clone())
+            {
+                appended = self.report.apply_prefix(appended, &start);
+            }
+            result.join(&appended);
             if method == Some("join")
                 && let Some((o, _)) = &arguments.receiver
                 && unwrap(*o).kind() == "array"
@@ -705,7 +719,13 @@ impl<'t> Interpreter<'_, 't> {
                     )
                 }) && !owner.contains("process")
                     && !owner.starts_with('$');
-                if socket && !event.is_empty() && !LIFECYCLE_EVENTS.contains(&event.as_str()) {
+                // A socket in browser code hears the application's own
+                // server; only a server's sockets hear clients.
+                if socket
+                    && self.web
+                    && !event.is_empty()
+                    && !LIFECYCLE_EVENTS.contains(&event.as_str())
+                {
                     Callback::Message
                 } else {
                     Callback::Plain
@@ -943,4 +963,21 @@ fn has_query_separator(node: Node<'_>, text: &str) -> bool {
             .any(|side| has_query_separator(side, text)),
         _ => false,
     }
+}
+
+/// Whether a string being built ends with a literal path segment after
+/// some start (`base + "/user/"`): what follows stays under that path for
+/// a redirect, whatever the (configured) start.
+fn middle_path_segment(node: Node<'_>, text: &str) -> bool {
+    let node = unwrap(node);
+    if node.kind() != "binary_expression" {
+        return false;
+    }
+    let Some(last) = node.js_field("right").map(unwrap) else {
+        return false;
+    };
+    string_literal(last, text).is_some_and(|s| {
+        s.strip_prefix('/')
+            .is_some_and(|rest| !rest.is_empty() && !rest.starts_with(['/', '\\']))
+    })
 }
