@@ -268,7 +268,7 @@ impl<'t> Interpreter<'_, 't> {
             && base
                 .taints
                 .iter()
-                .all(|t| t.hop.origin().note.contains("file"))
+                .all(|t| t.hop.origin().note.to_ascii_lowercase().contains("file"))
         {
             return Value::default();
         }

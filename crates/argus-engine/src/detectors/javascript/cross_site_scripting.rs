@@ -199,5 +199,32 @@ fn jquery(call: Node<'_>, text: &str, semantic: &SemanticModel) -> bool {
 fn jquery_html(call: Node<'_>, text: &str, _: &SemanticModel) -> bool {
     call_args(call)
         .first()
-        .is_some_and(|a| js_string(*a, text).is_none())
+        .is_some_and(|a| js_string(*a, text).is_none() && !selector_prefix(*a, text))
+}
+
+/// A string built after a literal start that is not markup
+/// (`'.tabs a[href="' + hash + '"]'`): jQuery reads it as a selector.
+fn selector_prefix(node: Node<'_>, text: &str) -> bool {
+    let node = unwrap(node);
+    let start = match node.kind() {
+        "binary_expression" => {
+            let mut left = node;
+            while left.kind() == "binary_expression" {
+                match left.js_field("left") {
+                    Some(l) => left = unwrap(l),
+                    None => return false,
+                }
+            }
+            js_string(left, text)
+        }
+        "template_string" => {
+            let written = node_text(node, text);
+            Some(written[1..].split("${").next().unwrap_or("").to_string())
+        }
+        _ => None,
+    };
+    start.is_some_and(|s| {
+        let s = s.trim_start();
+        !s.is_empty() && !s.starts_with('<')
+    })
 }
