@@ -428,6 +428,7 @@ impl<'t> Interpreter<'_, 't> {
                     // segment the code wrote.
                     _ if middle_path_segment(left, text) => {
                         let right_part = self.report.apply_prefix(r.clone(), "/segment/");
+                        let right_part = self.after_fixed_start(&l, right_part);
                         Value::union([&l, &right_part])
                     }
                     _ => {
