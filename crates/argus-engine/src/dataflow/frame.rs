@@ -5,8 +5,11 @@
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
-use super::value::{Origin, Taint, Value};
-use super::{ActiveSpec, Options, Step, TaintFinding, Threat};
+use tree_sitter::Node;
+
+use super::value::{Hop, Origin, Taint, Value};
+use super::{ActiveSpec, FixSite, Options, Sink, Step, TaintFinding, Threat};
+use crate::semantic::SemanticModel;
 
 /// A parameter reaching a sink inside a function.
 #[derive(Clone)]
@@ -121,6 +124,8 @@ pub(crate) fn join_states(states: Vec<State>) -> State {
 /// Where an interpreter's findings go: findings for sources (in the
 /// reporting round only), summary entries for parameters.
 pub(crate) struct Reporter<'a, 't> {
+    root: Node<'t>,
+    semantic: &'a SemanticModel,
     pub(crate) text: &'t str,
     pub(crate) specs: &'a [ActiveSpec],
     pub(crate) options: Options<'a>,
@@ -131,8 +136,16 @@ pub(crate) struct Reporter<'a, 't> {
 }
 
 impl<'a, 't> Reporter<'a, 't> {
-    pub(crate) fn new(text: &'t str, specs: &'a [ActiveSpec], options: Options<'a>) -> Self {
+    pub(crate) fn new(
+        root: Node<'t>,
+        text: &'t str,
+        semantic: &'a SemanticModel,
+        specs: &'a [ActiveSpec],
+        options: Options<'a>,
+    ) -> Self {
         Reporter {
+            root,
+            semantic,
             text,
             specs,
             options,
@@ -185,6 +198,111 @@ impl<'a, 't> Reporter<'a, 't> {
         let mut out = value;
         for taint in &mut out.taints {
             taint.safe |= mask;
+        }
+        out
+    }
+
+    /// Reports the values selected at a sink call that are tainted for
+    /// the spec in `slot`, with the spec's fixes (built in the reporting
+    /// round only); `what` completes "<input> reaches ...".
+    pub(crate) fn reach_sink(
+        &mut self,
+        frame: &mut Frame,
+        slot: usize,
+        sink: &Sink,
+        call: Node<'t>,
+        selected: Vec<(Node<'t>, Value)>,
+        what: &str,
+    ) {
+        let spec = self.specs[slot].spec;
+        for (node, value) in selected {
+            let live: Vec<Taint> = value
+                .taints
+                .into_iter()
+                .filter(|t| !t.is_safe_for(slot))
+                .collect();
+            if live.is_empty() {
+                continue;
+            }
+            let fixes = match spec.fix {
+                Some(build) if self.collecting => build(&FixSite {
+                    call,
+                    argument: node,
+                    text: self.text,
+                    semantic: self.semantic,
+                    root: self.root,
+                }),
+                _ => Vec::new(),
+            };
+            for taint in live {
+                self.reach(
+                    frame,
+                    slot,
+                    &taint,
+                    Vec::new(),
+                    call.byte_range(),
+                    sink.rule,
+                    what,
+                    fixes.clone(),
+                );
+            }
+        }
+    }
+
+    /// Applies the summary of the function `name` at a call: parameters
+    /// that reach sinks inside make findings (or summary entries of the
+    /// caller) for the arguments bound to them, and the return value
+    /// carries those arguments and whatever input the function reads.
+    pub(crate) fn apply_summary<'v>(
+        &mut self,
+        frame: &mut Frame,
+        name: &str,
+        summary: &Summary,
+        call: Range<usize>,
+        argument: impl Fn(usize) -> Option<(Range<usize>, &'v Value)>,
+    ) -> Value {
+        for sink in &summary.sinks {
+            let Some((at, value)) = argument(sink.param as usize) else {
+                continue;
+            };
+            for taint in &value.taints {
+                let mut taint = taint.clone();
+                taint.safe |= sink.safe;
+                let mut prefix = vec![Step::Here(at.clone(), format!("passed to `{name}`"))];
+                prefix.extend(sink.path.iter().cloned());
+                self.reach(
+                    frame,
+                    sink.slot,
+                    &taint,
+                    prefix,
+                    sink.sink.clone(),
+                    sink.rule,
+                    &sink.what,
+                    sink.fixes.clone(),
+                );
+            }
+        }
+        let mut out = Value::default();
+        let note = format!("returned by `{name}`");
+        for taint in &summary.returns.taints {
+            match taint.origin {
+                Origin::Param(p) => {
+                    if let Some((_, value)) = argument(p as usize) {
+                        let v = value.data().sanitized(taint.safe);
+                        out.join(&v.step(call.clone(), &note));
+                    }
+                }
+                Origin::Source(_) => {
+                    let v = Value {
+                        taints: vec![taint.clone()],
+                        ..Value::default()
+                    };
+                    out.join(&v.step(call.clone(), &note));
+                }
+            }
+        }
+        if summary.returns.request.is_some() {
+            out.request = Some(Hop::start(call, "request"));
         }
         out
     }

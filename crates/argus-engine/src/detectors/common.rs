@@ -3,7 +3,7 @@
 
 use tree_sitter::Node;
 
-use super::context::{Context, gather};
+use super::context::{Context, gather, words};
 use super::{Checker, Violation};
 use crate::lang::scope_name;
 
@@ -81,7 +81,7 @@ pub fn not_a_secret(value: &str) -> bool {
 /// Words saying random numbers serve no security purpose (timing,
 /// sampling, tests, layout and animation), shared by the weak-randomness
 /// detectors of every language.
-pub const RANDOM_NOT_SECURITY: &[&str] = &[
+const RANDOM_NOT_SECURITY: &[&str] = &[
     "jitter",
     "backoff",
     "delay",
@@ -149,3 +149,103 @@ pub const RANDOM_NOT_SECURITY: &[&str] = &[
     "placeholder",
     "skeleton",
 ];
+
+/// Words naming a secret on their own.
+const SENSITIVE: &[&str] = &[
+    "password",
+    "passwd",
+    "pwd",
+    "passphrase",
+    "passcode",
+    "secret",
+    "token",
+    "otp",
+    "totp",
+    "hotp",
+    "mfa",
+    "pin",
+    "nonce",
+    "salt",
+    "csrf",
+    "xsrf",
+    "credential",
+    "apikey",
+    "sessionid",
+];
+
+/// (qualifier, noun) pairs naming a secret together: `api_key`,
+/// `session_id`, `verification_code`.
+const QUALIFIED: &[(&[&str], &[&str])] = &[
+    (
+        &[
+            "api",
+            "secret",
+            "private",
+            "signing",
+            "access",
+            "encryption",
+            "session",
+            "auth",
+            "hmac",
+            "aes",
+            "crypto",
+            "license",
+            "activation",
+        ],
+        &["key"],
+    ),
+    (&["session"], &["id", "key"]),
+    (
+        &[
+            "verification",
+            "verify",
+            "auth",
+            "activation",
+            "activate",
+            "confirm",
+            "confirmation",
+            "reset",
+            "login",
+            "security",
+            "sms",
+            "access",
+            "invite",
+            "invitation",
+            "recovery",
+            "one",
+        ],
+        &["code", "link", "url"],
+    ),
+];
+
+/// What one name says about a random value stored or returned under
+/// it: no security purpose (`retry_jitter`), a secret (`reset_token`,
+/// `api_keys`), or nothing. Shared by the weak-randomness detectors.
+pub fn judge_random_target(name: &str) -> Option<Context> {
+    let raw = words(name);
+    if raw
+        .iter()
+        .any(|w| RANDOM_NOT_SECURITY.contains(&w.as_str()))
+    {
+        return Some(Context::NotSecurity);
+    }
+    // `api_keys`, `reset_tokens`: plurals name the same things.
+    let words: Vec<String> = raw
+        .iter()
+        .map(|w| match w.strip_suffix('s') {
+            Some(stem) if stem.len() >= 2 && !stem.ends_with('s') => stem.to_string(),
+            _ => w.clone(),
+        })
+        .collect();
+    if let Some(word) = words.iter().find(|w| SENSITIVE.contains(&w.as_str())) {
+        return Some(Context::Sensitive(word.clone()));
+    }
+    words
+        .windows(2)
+        .find(|pair| {
+            QUALIFIED.iter().any(|(qualifiers, nouns)| {
+                qualifiers.contains(&pair[0].as_str()) && nouns.contains(&pair[1].as_str())
+            })
+        })
+        .map(|pair| Context::Sensitive(format!("{}_{}", pair[0], pair[1])))
+}

@@ -12,7 +12,6 @@ use super::sources::{
     REQUEST_VIEWS, SANITIZING_METHODS, UNIVERSAL_SANITIZERS,
 };
 use super::{Callback, Interpreter, function_params, is_function, reference_path, unwrap};
-use crate::dataflow::Step;
 use crate::dataflow::Threat;
 use crate::dataflow::frame::Frame;
 use crate::dataflow::value::{Hop, Known, Origin, Value};
@@ -825,50 +824,13 @@ impl<'t> Interpreter<'_, 't> {
         }
         let name = self.functions[index].name.clone();
         let summary = self.summaries[index].clone();
-        for sink in &summary.sinks {
-            let Some((node, value)) = arguments.positional.get(sink.param as usize) else {
-                continue;
-            };
-            for taint in &value.taints {
-                let mut taint = taint.clone();
-                taint.safe |= sink.safe;
-                let mut prefix = vec![Step::Here(node.byte_range(), format!("passed to `{name}`"))];
-                prefix.extend(sink.path.iter().cloned());
-                self.report.reach(
-                    frame,
-                    sink.slot,
-                    &taint,
-                    prefix,
-                    sink.sink.clone(),
-                    sink.rule,
-                    &sink.what,
-                    sink.fixes.clone(),
-                );
-            }
-        }
-        let mut out = Value::default();
-        let note = format!("returned by `{name}`");
-        for taint in &summary.returns.taints {
-            match taint.origin {
-                Origin::Param(p) => {
-                    if let Some((_, value)) = arguments.positional.get(p as usize) {
-                        let v = value.data().sanitized(taint.safe);
-                        out.join(&v.step(call.byte_range(), &note));
-                    }
-                }
-                Origin::Source(_) => {
-                    let v = Value {
-                        taints: vec![taint.clone()],
-                        ..Value::default()
-                    };
-                    out.join(&v.step(call.byte_range(), &note));
-                }
-            }
-        }
-        if summary.returns.request.is_some() {
-            out.request = Some(Hop::start(call.byte_range(), "request"));
-        }
-        out
+        self.report
+            .apply_summary(frame, &name, &summary, call.byte_range(), |i| {
+                arguments
+                    .positional
+                    .get(i)
+                    .map(|(node, value)| (node.byte_range(), value))
+            })
     }
 
     /// JSX: attributes and children are expressions; `dangerouslySetInnerHTML`

@@ -147,7 +147,7 @@ impl<'a, 't> Interpreter<'a, 't> {
             by_node: HashMap::new(),
             summaries: Vec::new(),
             globals: HashMap::new(),
-            report: Reporter::new(text, specs, options),
+            report: Reporter::new(root, text, semantic, specs, options),
             active: Vec::new(),
             budget: STEP_BUDGET,
             callback_input: None,

@@ -12,7 +12,7 @@ use super::expr::Arguments;
 use super::{Interpreter, unwrap};
 use crate::dataflow::frame::Frame;
 use crate::dataflow::value::Value;
-use crate::dataflow::{Arg, FixSite, Sink};
+use crate::dataflow::{Arg, Sink};
 use crate::lang::JsField;
 use crate::semantic::{node_text, string_literal};
 
@@ -48,53 +48,9 @@ impl<'t> Interpreter<'_, 't> {
                 continue;
             };
             let selected = self.select(slot, sink, arguments, frame);
-            self.reach_sink(slot, sink, call, selected, frame);
-        }
-    }
-
-    /// Reports the tainted values selected at a sink.
-    fn reach_sink(
-        &mut self,
-        slot: usize,
-        sink: &Sink,
-        call: Node<'t>,
-        selected: Vec<(Node<'t>, Value)>,
-        frame: &mut Frame,
-    ) {
-        let spec = self.specs[slot].spec;
-        for (node, value) in selected {
-            let live: Vec<_> = value
-                .taints
-                .iter()
-                .filter(|t| !t.is_safe_for(slot))
-                .cloned()
-                .collect();
-            if live.is_empty() {
-                continue;
-            }
-            let fixes = match spec.fix {
-                Some(build) if self.report.collecting => build(&FixSite {
-                    call,
-                    argument: node,
-                    text: self.text,
-                    semantic: self.semantic,
-                    root: self.root,
-                }),
-                _ => Vec::new(),
-            };
             let what = self.describe(sink, call);
-            for taint in live {
-                self.report.reach(
-                    frame,
-                    slot,
-                    &taint,
-                    Vec::new(),
-                    call.byte_range(),
-                    sink.rule,
-                    &what,
-                    fixes.clone(),
-                );
-            }
+            self.report
+                .reach_sink(frame, slot, sink, call, selected, &what);
         }
     }
 

@@ -13,7 +13,7 @@ use super::sources::{
 use super::stmt::constant_key;
 use super::{Frame, Interpreter, entry_key, reference_path};
 use crate::dataflow::project::{ExportedSummary, mask_of};
-use crate::dataflow::value::{Hop, Known, Origin, Value};
+use crate::dataflow::value::{Hop, Known, Value};
 use crate::dataflow::{Step, Threat};
 use crate::lang::PythonField;
 use crate::semantic::node_text;
@@ -751,50 +751,13 @@ impl<'t> Interpreter<'_, 't> {
         let params: Vec<String> = function.params.iter().map(|p| p.name.clone()).collect();
         let bound = arguments.bind(&params, usize::from(method));
         let summary = self.summaries[index].clone();
-        for sink in &summary.sinks {
-            let Some(Some((node, value))) = bound.get(sink.param as usize) else {
-                continue;
-            };
-            for taint in &value.taints {
-                let mut taint = taint.clone();
-                taint.safe |= sink.safe;
-                let mut prefix = vec![Step::Here(node.byte_range(), format!("passed to `{name}`"))];
-                prefix.extend(sink.path.iter().cloned());
-                self.report.reach(
-                    frame,
-                    sink.slot,
-                    &taint,
-                    prefix,
-                    sink.sink.clone(),
-                    sink.rule,
-                    &sink.what,
-                    sink.fixes.clone(),
-                );
-            }
-        }
-        let mut out = Value::default();
-        let note = format!("returned by `{name}`");
-        for taint in &summary.returns.taints {
-            match taint.origin {
-                Origin::Param(p) => {
-                    if let Some(Some((_, value))) = bound.get(p as usize) {
-                        let v = value.data().sanitized(taint.safe);
-                        out.join(&v.step(call.byte_range(), &note));
-                    }
-                }
-                Origin::Source(_) => {
-                    let v = Value {
-                        taints: vec![taint.clone()],
-                        ..Value::default()
-                    };
-                    out.join(&v.step(call.byte_range(), &note));
-                }
-            }
-        }
-        if summary.returns.request.is_some() {
-            out.request = Some(Hop::start(call.byte_range(), "request"));
-        }
-        out
+        self.report
+            .apply_summary(frame, &name, &summary, call.byte_range(), |i| {
+                bound
+                    .get(i)?
+                    .as_ref()
+                    .map(|(node, value)| (node.byte_range(), value))
+            })
     }
 }
 

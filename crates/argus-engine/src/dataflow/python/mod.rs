@@ -241,7 +241,7 @@ impl<'a, 't> Interpreter<'a, 't> {
             by_name: HashMap::new(),
             summaries: Vec::new(),
             globals: HashMap::new(),
-            report: Reporter::new(text, specs, options),
+            report: Reporter::new(root, text, semantic, specs, options),
             active: Vec::new(),
             project: None,
             module: String::new(),

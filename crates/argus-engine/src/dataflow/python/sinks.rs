@@ -6,7 +6,7 @@ use tree_sitter::Node;
 use super::expr::Arguments;
 use super::{Frame, Interpreter, entry_key, reference_path};
 use crate::dataflow::value::Value;
-use crate::dataflow::{Arg, FixSite, Sink};
+use crate::dataflow::{Arg, Sink};
 use crate::lang::PythonField;
 use crate::semantic::node_text;
 
@@ -52,40 +52,9 @@ impl<'t> Interpreter<'_, 't> {
                 continue;
             };
             let selected = self.select(sink, arguments, frame);
-            for (node, value) in selected {
-                let live: Vec<_> = value
-                    .taints
-                    .iter()
-                    .filter(|t| !t.is_safe_for(slot))
-                    .cloned()
-                    .collect();
-                if live.is_empty() {
-                    continue;
-                }
-                let fixes = match spec.fix {
-                    Some(build) if self.report.collecting => build(&FixSite {
-                        call,
-                        argument: node,
-                        text: self.text,
-                        semantic: self.semantic,
-                        root: self.root,
-                    }),
-                    _ => Vec::new(),
-                };
-                let what = self.describe(sink, call);
-                for taint in live {
-                    self.report.reach(
-                        frame,
-                        slot,
-                        &taint,
-                        Vec::new(),
-                        call.byte_range(),
-                        sink.rule,
-                        &what,
-                        fixes.clone(),
-                    );
-                }
-            }
+            let what = self.describe(sink, call);
+            self.report
+                .reach_sink(frame, slot, sink, call, selected, &what);
         }
     }
 

@@ -1,5 +1,5 @@
-use super::super::common::RANDOM_NOT_SECURITY;
-use super::super::context::{Context, gather, words};
+use super::super::common::judge_random_target;
+use super::super::context::{Context, gather};
 use super::super::prelude::*;
 use super::{
     add_crypto_import, call_args, callee_matches, callee_names, crypto_module_binding,
@@ -71,73 +71,6 @@ detector! {
     };
 }
 
-/// Words naming a secret on their own.
-const SENSITIVE: &[&str] = &[
-    "password",
-    "passwd",
-    "pwd",
-    "passphrase",
-    "passcode",
-    "secret",
-    "token",
-    "otp",
-    "totp",
-    "hotp",
-    "mfa",
-    "pin",
-    "nonce",
-    "salt",
-    "csrf",
-    "xsrf",
-    "credential",
-    "apikey",
-    "sessionid",
-];
-
-/// (qualifier, noun) pairs naming a secret together.
-const QUALIFIED: &[(&[&str], &[&str])] = &[
-    (
-        &[
-            "api",
-            "secret",
-            "private",
-            "signing",
-            "access",
-            "encryption",
-            "session",
-            "auth",
-            "hmac",
-            "aes",
-            "crypto",
-            "license",
-            "activation",
-        ],
-        &["key"],
-    ),
-    (&["session"], &["id", "key"]),
-    (
-        &[
-            "verification",
-            "verify",
-            "auth",
-            "activation",
-            "activate",
-            "confirm",
-            "confirmation",
-            "reset",
-            "login",
-            "security",
-            "sms",
-            "access",
-            "invite",
-            "invitation",
-            "recovery",
-            "one",
-        ],
-        &["code", "link", "url"],
-    ),
-];
-
 /// Calls whose key-material arguments `cryptographic-key-generator` judges.
 const KEY_CONSUMERS: &[&str] = &[
     "crypto.createCipheriv",
@@ -158,35 +91,6 @@ const NAMING_SETTERS: &[&str] = &[
     "append",
     "setCookie",
 ];
-
-/// What one name says about the value.
-fn judge(name: &str) -> Option<Context> {
-    let raw = words(name);
-    if raw
-        .iter()
-        .any(|w| RANDOM_NOT_SECURITY.contains(&w.as_str()))
-    {
-        return Some(Context::NotSecurity);
-    }
-    let words: Vec<String> = raw
-        .iter()
-        .map(|w| match w.strip_suffix('s') {
-            Some(stem) if stem.len() >= 2 && !stem.ends_with('s') => stem.to_string(),
-            _ => w.clone(),
-        })
-        .collect();
-    if let Some(word) = words.iter().find(|w| SENSITIVE.contains(&w.as_str())) {
-        return Some(Context::Sensitive(word.clone()));
-    }
-    words
-        .windows(2)
-        .find(|pair| {
-            QUALIFIED.iter().any(|(qualifiers, nouns)| {
-                qualifiers.contains(&pair[0].as_str()) && nouns.contains(&pair[1].as_str())
-            })
-        })
-        .map(|pair| Context::Sensitive(format!("{}_{}", pair[0], pair[1])))
-}
 
 /// The name a target node gives to the value stored in it.
 fn target_name(target: Node<'_>, text: &str) -> Option<String> {
@@ -342,7 +246,7 @@ fn context(call: Node<'_>, checker: &Checker<'_>) -> Context {
     let function = enclosing_function(call);
     let function_name = function.and_then(|f| function_name(f, text));
     if let Some(name) = &function_name
-        && judge(name) == Some(Context::NotSecurity)
+        && judge_random_target(name) == Some(Context::NotSecurity)
     {
         return Context::NotSecurity;
     }
@@ -357,7 +261,7 @@ fn context(call: Node<'_>, checker: &Checker<'_>) -> Context {
     }
     names
         .iter()
-        .find_map(|n| judge(n))
+        .find_map(|n| judge_random_target(n))
         .unwrap_or(Context::Unknown)
 }
 

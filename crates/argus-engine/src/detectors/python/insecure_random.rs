@@ -1,4 +1,4 @@
-use super::super::common::RANDOM_NOT_SECURITY;
+use super::super::common::judge_random_target;
 use super::super::context::{Context, gather, words};
 use super::super::prelude::*;
 use super::{add_import, enclosing_function};
@@ -77,109 +77,8 @@ const FUNCTIONS: &[&str] = &[
     "random.randbytes",
 ];
 
-/// Words naming a secret on their own.
-const SENSITIVE: &[&str] = &[
-    "password",
-    "passwd",
-    "pwd",
-    "passphrase",
-    "passcode",
-    "secret",
-    "secrets",
-    "token",
-    "tokens",
-    "otp",
-    "totp",
-    "hotp",
-    "mfa",
-    "pin",
-    "nonce",
-    "salt",
-    "csrf",
-    "xsrf",
-    "credential",
-    "credentials",
-    "apikey",
-    "sessionid",
-];
-
-/// (qualifier, noun) pairs naming a secret together: `api_key`,
-/// `session_id`, `verification_code`.
-const QUALIFIED: &[(&[&str], &[&str])] = &[
-    (
-        &[
-            "api",
-            "secret",
-            "private",
-            "signing",
-            "access",
-            "encryption",
-            "session",
-            "auth",
-            "hmac",
-            "aes",
-            "crypto",
-            "license",
-            "activation",
-        ],
-        &["key"],
-    ),
-    (&["session"], &["id", "key"]),
-    (
-        &[
-            "verification",
-            "verify",
-            "auth",
-            "activation",
-            "activate",
-            "confirm",
-            "confirmation",
-            "reset",
-            "login",
-            "security",
-            "sms",
-            "access",
-            "invite",
-            "invitation",
-            "recovery",
-            "one",
-        ],
-        &["code", "codes", "link", "url"],
-    ),
-];
-
 /// Methods that store their argument in the receiver.
 const COLLECTING: &[&str] = &["append", "extend", "insert", "add"];
-
-/// What one name says about the value.
-fn judge(name: &str) -> Option<Context> {
-    let raw = words(name);
-    if raw
-        .iter()
-        .any(|w| RANDOM_NOT_SECURITY.contains(&w.as_str()))
-    {
-        return Some(Context::NotSecurity);
-    }
-    // `api_keys`, `reset_tokens`: plurals name the same things.
-    let words: Vec<String> = raw
-        .iter()
-        .map(|w| match w.strip_suffix('s') {
-            Some(stem) if stem.len() >= 2 && !stem.ends_with('s') => stem.to_string(),
-            _ => w.clone(),
-        })
-        .collect();
-    if let Some(word) = words.iter().find(|w| SENSITIVE.contains(&w.as_str())) {
-        return Some(Context::Sensitive(word.clone()));
-    }
-    words
-        .windows(2)
-        .find(|pair| {
-            QUALIFIED.iter().any(|(qualifiers, nouns)| {
-                qualifiers.contains(&pair[0].as_str()) && nouns.contains(&pair[1].as_str())
-            })
-        })
-        .map(|pair| Context::Sensitive(format!("{}_{}", pair[0], pair[1])))
-}
 
 /// The name a target node gives to the value stored in it.
 fn target_name(target: Node<'_>, text: &str) -> Option<String> {
@@ -311,7 +210,7 @@ fn context(call: Node<'_>, target: &str, checker: &Checker<'_>) -> Context {
     // A function whose name says what the randomness is for
     // (`_make_boundary`, `retry_with_jitter`) decides first.
     if let Some(name) = function.and_then(|f| f.py_field("name"))
-        && judge(node_text(name, text)) == Some(Context::NotSecurity)
+        && judge_random_target(node_text(name, text)) == Some(Context::NotSecurity)
     {
         return Context::NotSecurity;
     }
@@ -326,7 +225,7 @@ fn context(call: Node<'_>, target: &str, checker: &Checker<'_>) -> Context {
     }
     names
         .iter()
-        .find_map(|n| judge(n))
+        .find_map(|n| judge_random_target(n))
         .unwrap_or(Context::Unknown)
 }
 
@@ -359,7 +258,7 @@ fn picks_existing_secret(call: Node<'_>, target: &str, checker: &Checker<'_>) ->
         return false;
     };
     let is_alphabet = words(&name).iter().any(|w| ALPHABET.contains(&w.as_str()));
-    !is_alphabet && matches!(judge(&name), Some(Context::Sensitive(_)))
+    !is_alphabet && matches!(judge_random_target(&name), Some(Context::Sensitive(_)))
 }
 
 /// The `secrets` call replacing a `random` one, if the arguments allow a
