@@ -1,5 +1,5 @@
 use super::super::prelude::*;
-use super::pytorch_redundant_softmax::{SOFTMAX, produced_by, torch_loss};
+use super::pytorch_redundant_softmax::{SOFTMAX_ACTIVATION, loss_of_activation};
 
 detector! {
     /// ## What it does
@@ -43,23 +43,12 @@ detector! {
 }
 
 fn check(call: Node<'_>, checker: &mut Checker<'_>) {
-    let Some(loss) = torch_loss(
+    let Some((loss, producer)) = loss_of_activation(
         call,
         checker,
         &["torch.nn.NLLLoss", "torch.nn.modules.loss.NLLLoss"],
         &["torch.nn.functional.nll_loss"],
-    ) else {
-        return;
-    };
-    let Some(input) = argument(call, 0, "input", checker.text) else {
-        return;
-    };
-    let Some(producer) = produced_by(
-        input,
-        checker,
-        SOFTMAX,
-        Some("softmax"),
-        Some("torch.nn.Softmax"),
+        &SOFTMAX_ACTIVATION,
     ) else {
         return;
     };

@@ -43,7 +43,7 @@ detector! {
 }
 
 fn check(call: Node<'_>, checker: &mut Checker<'_>) {
-    let Some(loss) = torch_loss(
+    let Some((loss, producer)) = loss_of_activation(
         call,
         checker,
         &[
@@ -51,18 +51,7 @@ fn check(call: Node<'_>, checker: &mut Checker<'_>) {
             "torch.nn.modules.loss.CrossEntropyLoss",
         ],
         &["torch.nn.functional.cross_entropy"],
-    ) else {
-        return;
-    };
-    let Some(input) = argument(call, 0, "input", checker.text) else {
-        return;
-    };
-    let Some(producer) = produced_by(
-        input,
-        checker,
-        SOFTMAX,
-        Some("softmax"),
-        Some("torch.nn.Softmax"),
+        &SOFTMAX_ACTIVATION,
     ) else {
         return;
     };
@@ -91,6 +80,42 @@ pub const SOFTMAX: &[&str] = &[
     "torch.nn.functional.softmax",
     "torch.special.softmax",
 ];
+
+/// An activation whose output a loss may be given: its functions, its
+/// tensor method and its module.
+pub struct Activation {
+    pub functions: &'static [&'static str],
+    pub method: Option<&'static str>,
+    pub module: Option<&'static str>,
+}
+
+/// Softmax in its three forms.
+pub const SOFTMAX_ACTIVATION: Activation = Activation {
+    functions: SOFTMAX,
+    method: Some("softmax"),
+    module: Some("torch.nn.Softmax"),
+};
+
+/// A call of one of the losses (`modules` or `functions`, as for
+/// [`torch_loss`]) whose input is the output of `activation`.
+pub fn loss_of_activation<'t>(
+    call: Node<'t>,
+    checker: &Checker<'t>,
+    modules: &[&str],
+    functions: &[&str],
+    activation: &Activation,
+) -> Option<(Loss<'t>, Producer<'t>)> {
+    let loss = torch_loss(call, checker, modules, functions)?;
+    let input = argument(call, 0, "input", checker.text)?;
+    let producer = produced_by(
+        input,
+        checker,
+        activation.functions,
+        activation.method,
+        activation.module,
+    )?;
+    Some((loss, producer))
+}
 
 /// A loss being computed: how it was named, and the constructor call when
 /// the module is made and called in one expression (`nn.BCELoss()(x, y)`).

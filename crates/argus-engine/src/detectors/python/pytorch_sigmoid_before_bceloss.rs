@@ -1,5 +1,5 @@
 use super::super::prelude::*;
-use super::pytorch_redundant_softmax::{produced_by, torch_loss};
+use super::pytorch_redundant_softmax::{Activation, loss_of_activation};
 
 detector! {
     /// ## What it does
@@ -48,24 +48,19 @@ const SIGMOID: &[&str] = &[
     "torch.special.expit",
 ];
 
+const SIGMOID_ACTIVATION: Activation = Activation {
+    functions: SIGMOID,
+    method: Some("sigmoid"),
+    module: Some("torch.nn.Sigmoid"),
+};
+
 fn check(call: Node<'_>, checker: &mut Checker<'_>) {
-    let Some(loss) = torch_loss(
+    let Some((loss, producer)) = loss_of_activation(
         call,
         checker,
         &["torch.nn.BCELoss", "torch.nn.modules.loss.BCELoss"],
         &["torch.nn.functional.binary_cross_entropy"],
-    ) else {
-        return;
-    };
-    let Some(input) = argument(call, 0, "input", checker.text) else {
-        return;
-    };
-    let Some(producer) = produced_by(
-        input,
-        checker,
-        SIGMOID,
-        Some("sigmoid"),
-        Some("torch.nn.Sigmoid"),
+        &SIGMOID_ACTIVATION,
     ) else {
         return;
     };
