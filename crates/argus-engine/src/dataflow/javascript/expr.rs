@@ -253,16 +253,32 @@ impl<'t> Interpreter<'_, 't> {
             }
         }
         let base = self.eval(object, frame);
-        let key = node_text(property, text);
+        self.member_of(base, Some(node_text(property, text)), Some(object), node)
+    }
+
+    /// A member read from a value (`base.key`, `base["key"]`, or a
+    /// destructured `{ key }`; `key` is `None` when computed): request
+    /// input for a request, nothing for sizes, settings and where uploads
+    /// are stored, otherwise what the value carries, named after the whole
+    /// read when `inner` is the expression the base came from.
+    pub(super) fn member_of(
+        &mut self,
+        base: Value,
+        key: Option<&str>,
+        inner: Option<Node<'t>>,
+        at: Node<'t>,
+    ) -> Value {
         if base.request.is_some() {
-            return self.request_member(key, node).unwrap_or_default();
+            return key
+                .and_then(|k| self.request_member(k, at))
+                .unwrap_or_default();
         }
         // Sizes are numbers; a base path is the application's setting.
-        if matches!(key, "length" | "size" | "byteLength" | "basePath") {
+        if matches!(key, Some("length" | "size" | "byteLength" | "basePath")) {
             return Value::default();
         }
         // Multer chooses where an upload is stored.
-        if matches!(key, "path" | "destination" | "filename")
+        if matches!(key, Some("path" | "destination" | "filename"))
             && base.is_tainted()
             && base
                 .taints
@@ -271,7 +287,10 @@ impl<'t> Interpreter<'_, 't> {
         {
             return Value::default();
         }
-        let value = self.widen_source(base, object, node);
+        let value = match inner {
+            Some(inner) => self.widen_source(base, inner, at),
+            None => base.data(),
+        };
         self.open_container(value)
     }
 
@@ -345,14 +364,8 @@ impl<'t> Interpreter<'_, 't> {
         };
         let base = self.eval(object, frame);
         self.eval(index, frame);
-        if base.request.is_some() {
-            return match string_literal(index, text) {
-                Some(key) => self.request_member(&key, node).unwrap_or_default(),
-                None => Value::default(),
-            };
-        }
-        let value = self.widen_source(base, object, node);
-        self.open_container(value)
+        let key = string_literal(index, text);
+        self.member_of(base, key.as_deref(), Some(object), node)
     }
 
     fn eval_template(&mut self, node: Node<'t>, frame: &mut Frame) -> Value {

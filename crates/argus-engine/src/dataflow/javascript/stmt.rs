@@ -322,7 +322,7 @@ impl<'t> Interpreter<'_, 't> {
                     match member.kind() {
                         "shorthand_property_identifier_pattern" => {
                             let key = node_text(member, text);
-                            let v = self.member_of(&value, key, member);
+                            let v = self.member_of(value.clone(), Some(key), None, member);
                             self.bind_pattern(member, v, frame);
                         }
                         "pair_pattern" => {
@@ -332,7 +332,7 @@ impl<'t> Interpreter<'_, 't> {
                                 continue;
                             };
                             let key = node_text(key, text).trim_matches(['"', '\'']);
-                            let v = self.member_of(&value, key, member);
+                            let v = self.member_of(value.clone(), Some(key), None, member);
                             self.bind_pattern(target, v, frame);
                         }
                         "object_assignment_pattern" => {
@@ -340,7 +340,7 @@ impl<'t> Interpreter<'_, 't> {
                                 .js_field("left")
                                 .map(|l| node_text(l, text))
                                 .unwrap_or("");
-                            let v = self.member_of(&value, key, member);
+                            let v = self.member_of(value.clone(), Some(key), None, member);
                             self.bind_pattern(member, v, frame);
                         }
                         "rest_pattern" => {
@@ -374,18 +374,6 @@ impl<'t> Interpreter<'_, 't> {
             // `this` parameters, decorators and the like bind nothing.
             _ => {}
         }
-    }
-
-    /// A member of a value read by name: request input for a request,
-    /// otherwise what the value carries.
-    pub(super) fn member_of(&mut self, value: &Value, key: &str, at: Node<'t>) -> Value {
-        if value.request.is_some() {
-            return self.request_member(key, at).unwrap_or_default();
-        }
-        if matches!(key, "length" | "size" | "byteLength" | "basePath") {
-            return Value::default();
-        }
-        self.open_container(value.data())
     }
 
     /// Assigns to an assignment target (identifier, member, pattern).
