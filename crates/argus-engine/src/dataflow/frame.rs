@@ -202,6 +202,34 @@ impl<'a, 't> Reporter<'a, 't> {
         out
     }
 
+    /// The first sink of the spec in `slot` (its own, then the user's)
+    /// that a call matches: by qualified name, or `.method` on any object,
+    /// and the sink's condition on the call.
+    pub(crate) fn sink_for(
+        &self,
+        slot: usize,
+        call: Node<'t>,
+        names: &[String],
+        method: Option<&str>,
+    ) -> Option<&'a Sink> {
+        let active = &self.specs[slot];
+        active
+            .spec
+            .sinks
+            .iter()
+            .chain(self.options.rules.sinks_of(active.detector))
+            .find(|sink| {
+                let matched = match sink.callee.strip_prefix('.') {
+                    Some(m) => method == Some(m),
+                    None => names.iter().any(|n| n == sink.callee),
+                };
+                matched
+                    && sink
+                        .when
+                        .is_none_or(|when| when(call, self.text, self.semantic))
+            })
+    }
+
     /// Reports the values selected at a sink call that are tainted for
     /// the spec in `slot`, with the spec's fixes (built in the reporting
     /// round only); `what` completes "<input> reaches ...".

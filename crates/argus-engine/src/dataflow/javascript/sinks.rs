@@ -29,22 +29,7 @@ impl<'t> Interpreter<'_, 't> {
         frame: &mut Frame,
     ) {
         for slot in 0..self.specs.len() {
-            let spec = self.specs[slot].spec;
-            let rules = self.options.rules;
-            let mut sinks = spec
-                .sinks
-                .iter()
-                .chain(rules.sinks_of(self.specs[slot].detector));
-            let Some(sink) = sinks.find(|sink| {
-                let matched = match sink.callee.strip_prefix('.') {
-                    Some(m) => method == Some(m),
-                    None => names.iter().any(|n| n == sink.callee),
-                };
-                matched
-                    && sink
-                        .when
-                        .is_none_or(|when| when(call, self.text, self.semantic))
-            }) else {
+            let Some(sink) = self.report.sink_for(slot, call, names, method) else {
                 continue;
             };
             let selected = self.select(slot, sink, arguments, frame);
