@@ -91,6 +91,14 @@ static SPECS: &[&DetectorSpec] = &[
     &python::string_concatenation::SPEC,
     &python::tensorflow_redundant_softmax::SPEC,
     &java::insecure_hashing::SPEC,
+    // Java: cryptography and TLS.
+    //
+    // Java: web configuration, credentials and files.
+    //
+    // Java: AWS and code quality.
+    //
+    // Java: taint.
+    //
     // JavaScript/TypeScript: cryptography and TLS.
     &javascript::insecure_hashing::SPEC,
     &javascript::insecure_cryptography::SPEC,

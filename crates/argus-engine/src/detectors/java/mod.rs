@@ -1,10 +1,20 @@
 //! Java detectors.
 
 pub mod insecure_hashing;
+//
+// Java: cryptography and TLS.
+//
+// Java: web configuration, credentials and files.
+//
+// Java: AWS and code quality.
+//
+// Java: taint.
+//
 
 use tree_sitter::Node;
 
-use crate::semantic::string_literal;
+use crate::lang::Grammar;
+use crate::semantic::{node_text, positional_arguments, string_literal};
 
 /// The string a Java expression is known to hold: a literal, or the name of
 /// a `final` field of an enclosing class initialised with a literal.
@@ -55,4 +65,103 @@ pub fn constant_string(expr: Node<'_>, text: &str) -> Option<String> {
         scope = node.parent();
     }
     None
+}
+
+/// The arguments of a method call or object creation.
+pub fn call_args(call: Node<'_>) -> Vec<Node<'_>> {
+    positional_arguments(Grammar::Java, call)
+}
+
+/// The method name of a call (`execute` in `stmt.execute(sql)`).
+pub fn method_name<'t>(call: Node<'_>, text: &'t str) -> Option<&'t str> {
+    (call.kind() == "method_invocation")
+        .then(|| call.child_by_field_name("name"))
+        .flatten()
+        .map(|n| node_text(n, text))
+}
+
+/// The object a method is called on (`stmt` in `stmt.execute(sql)`).
+pub fn receiver(call: Node<'_>) -> Option<Node<'_>> {
+    (call.kind() == "method_invocation")
+        .then(|| call.child_by_field_name("object"))
+        .flatten()
+}
+
+/// The method, constructor or lambda a node is in.
+pub fn enclosing_method(node: Node<'_>) -> Option<Node<'_>> {
+    let mut up = node.parent();
+    while let Some(n) = up {
+        if matches!(
+            n.kind(),
+            "method_declaration"
+                | "constructor_declaration"
+                | "lambda_expression"
+                | "compact_constructor_declaration"
+                | "static_initializer"
+        ) {
+            return Some(n);
+        }
+        up = n.parent();
+    }
+    None
+}
+
+/// The class or enum a node is declared in.
+pub fn enclosing_class(node: Node<'_>) -> Option<Node<'_>> {
+    let mut up = node.parent();
+    while let Some(n) = up {
+        if matches!(
+            n.kind(),
+            "class_declaration"
+                | "enum_declaration"
+                | "record_declaration"
+                | "interface_declaration"
+        ) {
+            return Some(n);
+        }
+        up = n.parent();
+    }
+    None
+}
+
+/// Every node under `node`, itself first, in source order, without
+/// comments.
+pub fn descendants(node: Node<'_>) -> Vec<Node<'_>> {
+    let mut out = Vec::new();
+    let mut stack = vec![node];
+    while let Some(n) = stack.pop() {
+        if matches!(n.kind(), "line_comment" | "block_comment") {
+            continue;
+        }
+        out.push(n);
+        let mut cursor = n.walk();
+        let children: Vec<Node<'_>> = n.children(&mut cursor).collect();
+        stack.extend(children.into_iter().rev());
+    }
+    out
+}
+
+/// The value of a `true`/`false` literal.
+pub fn bool_literal(node: Node<'_>) -> Option<bool> {
+    match node.kind() {
+        "true" => Some(true),
+        "false" => Some(false),
+        _ => None,
+    }
+}
+
+/// The value of an integer literal (`2048`, `0x800`, `1_024`).
+pub fn int_literal(node: Node<'_>, text: &str) -> Option<i64> {
+    let raw = node_text(node, text).replace('_', "");
+    let raw = raw.trim_end_matches(['L', 'l']);
+    match node.kind() {
+        "decimal_integer_literal" => raw.parse().ok(),
+        "hex_integer_literal" => {
+            i64::from_str_radix(raw.trim_start_matches("0x").trim_start_matches("0X"), 16).ok()
+        }
+        "octal_integer_literal" => i64::from_str_radix(raw.trim_start_matches('0'), 8)
+            .ok()
+            .or(Some(0)),
+        _ => None,
+    }
 }
