@@ -65,10 +65,14 @@ impl Unit<'_> {
         let active = registry.active(self.language, self.text, &|d| settings.wants(d));
         // Taint detectors run on every Python file whatever its words: a
         // call into another module may reach a sink there.
-        // JavaScript and TypeScript files are analysed alone, so their
+        // JavaScript, TypeScript and Java files are analysed alone, so their
         // taint detectors obey the keyword prefilter like the others.
         let specs: Vec<ActiveSpec> = match grammar {
             Grammar::Python => taint_specs(Language::Python, settings),
+            Grammar::Java => taint_specs(Language::Java, settings)
+                .into_iter()
+                .filter(|s| active[s.detector])
+                .collect(),
             Grammar::JavaScript | Grammar::TypeScript | Grammar::Tsx => {
                 let language = self.language.unwrap_or(Language::JavaScript);
                 taint_specs(language, settings)
@@ -154,6 +158,9 @@ impl Unit<'_> {
                         &specs,
                         options,
                     )
+                }
+                Grammar::Java => {
+                    dataflow::java::analyze(tree.root_node(), self.text, &semantic, &specs, options)
                 }
                 _ => dataflow::python::analyze(
                     tree.root_node(),

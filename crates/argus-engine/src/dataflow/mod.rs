@@ -14,6 +14,7 @@
 //! and the detector framework turns them into findings.
 
 mod frame;
+pub mod java;
 pub mod javascript;
 pub mod project;
 pub mod python;

@@ -98,6 +98,22 @@ static SPECS: &[&DetectorSpec] = &[
     // Java: AWS and code quality.
     //
     // Java: taint.
+    &java::sql_injection::SPEC,
+    &java::os_command_injection::SPEC,
+    &java::code_injection::SPEC,
+    &java::expression_injection::SPEC,
+    &java::template_injection::SPEC,
+    &java::path_traversal::SPEC,
+    &java::cross_site_scripting::SPEC,
+    &java::http_response_splitting::SPEC,
+    &java::open_redirect::SPEC,
+    &java::ldap_injection::SPEC,
+    &java::xpath_injection::SPEC,
+    &java::untrusted_deserialization::SPEC,
+    &java::log_injection::SPEC,
+    &java::untrusted_data_in_decision::SPEC,
+    &java::server_side_request_forgery::SPEC,
+    &java::unsafe_reflection::SPEC,
     //
     // JavaScript/TypeScript: cryptography and TLS.
     &javascript::insecure_hashing::SPEC,

@@ -9,6 +9,23 @@ pub mod insecure_hashing;
 // Java: AWS and code quality.
 //
 // Java: taint.
+pub mod code_injection;
+pub mod cross_site_scripting;
+pub mod expression_injection;
+pub mod http_response_splitting;
+pub mod ldap_injection;
+pub mod log_injection;
+pub mod open_redirect;
+pub mod os_command_injection;
+pub mod path_traversal;
+pub mod server_side_request_forgery;
+mod sql_fix;
+pub mod sql_injection;
+pub mod template_injection;
+pub mod unsafe_reflection;
+pub mod untrusted_data_in_decision;
+pub mod untrusted_deserialization;
+pub mod xpath_injection;
 //
 
 use tree_sitter::Node;
@@ -164,4 +181,42 @@ pub fn int_literal(node: Node<'_>, text: &str) -> Option<i64> {
             .or(Some(0)),
         _ => None,
     }
+}
+
+/// Whether a call removes line breaks from a string: `replace("\n", ..)`,
+/// `replaceAll("[\r\n]", ..)`, `strip`-style helpers that remove them.
+pub fn removes_line_breaks(call: Node<'_>, text: &str) -> bool {
+    let Some(method) = method_name(call, text) else {
+        return false;
+    };
+    if !matches!(
+        method,
+        "replace"
+            | "replaceAll"
+            | "replaceChars"
+            | "remove"
+            | "removeAll"
+            | "deleteWhitespace"
+            | "normalizeSpace"
+    ) {
+        return false;
+    }
+    if matches!(method, "deleteWhitespace" | "normalizeSpace") {
+        return true;
+    }
+    let args = call_args(call);
+    let pattern = match method {
+        "replaceChars" | "remove" | "removeAll" => args.get(1),
+        _ => args.first(),
+    };
+    pattern.is_some_and(|p| {
+        let written = node_text(*p, text);
+        written.contains("\\n")
+            || written.contains("\\r")
+            || written.contains("\\R")
+            || written.contains("\\s")
+            || written.contains("\\v")
+            || written.contains("\n")
+            || written.contains("\r")
+    })
 }
