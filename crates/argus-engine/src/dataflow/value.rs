@@ -138,8 +138,14 @@ impl Value {
     pub fn join(&mut self, other: &Value) {
         for taint in &other.taints {
             match self.taints.iter_mut().find(|t| t.origin == taint.origin) {
-                // Safe only if safe on both paths.
-                Some(mine) => mine.safe &= taint.safe,
+                // Safe only if safe on both paths; the path kept is the
+                // one that is not (it is the one a finding will show).
+                Some(mine) => {
+                    if mine.safe & !taint.safe != 0 {
+                        mine.hop = taint.hop.clone();
+                    }
+                    mine.safe &= taint.safe;
+                }
                 None => self.taints.push(taint.clone()),
             }
         }
@@ -158,7 +164,12 @@ impl Value {
         for value in values {
             for taint in &value.taints {
                 match out.taints.iter_mut().find(|t| t.origin == taint.origin) {
-                    Some(mine) => mine.safe &= taint.safe,
+                    Some(mine) => {
+                        if mine.safe & !taint.safe != 0 {
+                            mine.hop = taint.hop.clone();
+                        }
+                        mine.safe &= taint.safe;
+                    }
                     None => out.taints.push(taint.clone()),
                 }
             }

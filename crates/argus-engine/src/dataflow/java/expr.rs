@@ -8,8 +8,8 @@ use tree_sitter::Node;
 
 use super::sources::{
     ARGUMENT_PROPAGATORS, NO_LINE_BREAKS, NON_PROPAGATING_METHODS, NON_PROPAGATING_TYPES,
-    REQUEST_INPUT, REQUEST_TYPES, RETURN_TYPES, STATIC_PROPAGATORS, SUPERTYPES,
-    UNIVERSAL_SANITIZERS, jakarta_alias,
+    PROPAGATING_LANG_TYPES, PROPAGATING_PACKAGES, REQUEST_INPUT, REQUEST_TYPES, RETURN_TYPES,
+    STATIC_PROPAGATORS, SUPERTYPES, UNIVERSAL_SANITIZERS, jakarta_alias,
 };
 use super::stmt::entry_key;
 use super::{Interpreter, base_type, literal_value, unwrap};
@@ -558,8 +558,19 @@ impl<'t> Interpreter<'_, 't> {
             return Value::source(threat, Hop::start(node.byte_range(), what));
         }
         let mask = self.report.sanitizer_mask(node, &names, None);
-        if NON_PROPAGATING_TYPES.contains(&written.as_str()) {
-            return Value::default();
+        let library = names.iter().any(|n| {
+            if n.starts_with("java.lang.") {
+                PROPAGATING_LANG_TYPES.contains(&n.as_str())
+            } else {
+                PROPAGATING_PACKAGES.iter().any(|p| n.starts_with(p))
+            }
+        });
+        if NON_PROPAGATING_TYPES.contains(&written.as_str()) || !library {
+            let mut value = Value::default();
+            if REQUEST_TYPES.iter().any(|t| written.contains(t)) {
+                value.request = values.iter().find_map(|(_, v)| v.request.clone());
+            }
+            return value.sanitized(mask);
         }
         let mut value = Value::union(values.iter().map(|(_, v)| v));
         // Wrapping a request keeps it a request.
@@ -616,7 +627,7 @@ impl<'t> Interpreter<'_, 't> {
             if NO_LINE_BREAKS.contains(&method) {
                 value = value.sanitized(self.line_break_slots);
             }
-            return value;
+            return value.sanitized(self.report.sanitizer_mask(call, &names, Some(method)));
         }
         if is_any(
             &names,

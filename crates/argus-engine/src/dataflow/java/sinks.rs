@@ -98,8 +98,10 @@ impl<'t> Interpreter<'_, 't> {
                 .to_string(),
         };
         let callee: String = callee
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
             .chars()
-            .filter(|c| !c.is_whitespace())
             .take(60)
             .collect();
         sink.what.replace("{callee}", &format!("`{callee}`"))

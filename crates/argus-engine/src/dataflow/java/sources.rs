@@ -65,9 +65,53 @@ pub(super) const REQUEST_INPUT: &[(&str, &str)] = &[
     ("getRequestURIString", "the request path"),
 ];
 
-/// Request methods whose result the client can only send percent-encoded
-/// (no raw line breaks), so they cannot split a header or a log line.
-pub(super) const NO_LINE_BREAKS: &[&str] = &["getRequestURI", "getRequestURL", "getQueryString"];
+/// Request methods whose result cannot hold a raw line break: what the
+/// client can only send percent-encoded, and header values (a line break
+/// ends a header in HTTP's own framing).
+pub(super) const NO_LINE_BREAKS: &[&str] = &[
+    "getRequestURI",
+    "getRequestURL",
+    "getQueryString",
+    "getHeader",
+    "getHeaders",
+    "getHeaderNames",
+    "getCookies",
+];
+
+/// Packages whose constructors build their object from the arguments
+/// (`new File(dir, name)`, `new URL(spec)`, `new JSONObject(text)`).
+/// Constructors of the application's own classes are not followed: what
+/// they keep of their arguments is unknown.
+pub(super) const PROPAGATING_PACKAGES: &[&str] = &[
+    "java.io.",
+    "java.net.",
+    "java.nio.",
+    "java.util.",
+    "java.beans.",
+    "java.security.",
+    "javax.",
+    "jakarta.",
+    "org.json.",
+    "com.fasterxml.",
+    "com.google.gson.",
+    "org.apache.commons.",
+    "org.apache.http.",
+    "org.apache.hc.",
+    "okhttp3.",
+    "org.springframework.",
+    "org.yaml.",
+    "com.thoughtworks.",
+    "freemarker.",
+    "org.apache.velocity.",
+];
+
+/// `java.lang` types whose constructors keep their arguments' text.
+pub(super) const PROPAGATING_LANG_TYPES: &[&str] = &[
+    "java.lang.String",
+    "java.lang.StringBuilder",
+    "java.lang.StringBuffer",
+    "java.lang.ProcessBuilder",
+];
 
 /// Annotations of handler parameters bound from the request, and what
 /// they bind.

@@ -4,8 +4,7 @@ detector! {
     /// ## What it does
     /// Follows request input into HTTP response headers:
     /// `HttpServletResponse.setHeader`/`addHeader`, cookies created from
-    /// input (`new Cookie(name, value)`), and Spring's `HttpHeaders.add`/
-    /// `set`. Only line breaks make input dangerous here, so values the
+    /// input (`new Cookie(name, value)`). Only line breaks make input dangerous here, so values the
     /// client can only send percent-encoded (`getRequestURI`,
     /// `getQueryString`) and values with CR and LF removed are safe.
     ///
@@ -77,18 +76,6 @@ static TAINT: TaintSpec = TaintSpec {
             &[Arg::At(0, "name"), Arg::At(1, "value")],
             "http-response-splitting",
             "a cookie created by {callee}",
-        ),
-        Sink::new(
-            "org.springframework.http.HttpHeaders.add",
-            &[Arg::At(0, "name"), Arg::At(1, "value")],
-            "http-response-splitting",
-            HEADER,
-        ),
-        Sink::new(
-            "org.springframework.http.HttpHeaders.set",
-            &[Arg::At(0, "name"), Arg::At(1, "value")],
-            "http-response-splitting",
-            HEADER,
         ),
     ],
     sanitizers: &[".encodeForURL", ".forUriComponent", ".encodeForHTTPHeader"],

@@ -93,6 +93,13 @@ static TAINT: TaintSpec = TaintSpec {
             REDIRECT,
         ),
     ],
+    // The path the browser is on is the site's own.
+    sanitizers: &[
+        ".getRequestURI",
+        ".getRequestURL",
+        ".getServletPath",
+        ".getContextPath",
+    ],
     safe_prefix: Some(fixed_redirect),
     ..TaintSpec::DEFAULT
 };

@@ -349,6 +349,7 @@ static TAINT: TaintSpec = TaintSpec {
         "org.apache.commons.io.FilenameUtils.getExtension",
         "org.springframework.util.StringUtils.getFilename",
     ],
+    sanitizes: Some(removes_separators),
     ..TaintSpec::DEFAULT
 };
 
@@ -371,5 +372,23 @@ fn string_argument(call: Node<'_>, text: &str, _: &crate::semantic::SemanticMode
             || a.kind() == "binary_expression"
             || written.to_ascii_lowercase().contains("path")
             || written.to_ascii_lowercase().contains("name")
+    })
+}
+
+/// `name.replace('/', '_')`, `replaceAll("[/\\\\]", "")`: a name without
+/// separators cannot leave its directory.
+fn removes_separators(call: Node<'_>, text: &str) -> bool {
+    if !matches!(
+        super::method_name(call, text),
+        Some("replace" | "replaceAll")
+    ) {
+        return false;
+    }
+    super::call_args(call).first().is_some_and(|a| {
+        let written = node_text(*a, text);
+        matches!(
+            written,
+            "'/'" | "\"/\"" | "File.separator" | "File.separatorChar"
+        ) || written.contains("[/")
     })
 }
