@@ -96,6 +96,8 @@ static SPECS: &[&DetectorSpec] = &[
     // Java: web configuration, credentials and files.
     //
     // Java: AWS and code quality.
+    &java::s3_verify_bucket_owner::SPEC,
+    &java::untrusted_ami_images::SPEC,
     //
     // Java: taint.
     //

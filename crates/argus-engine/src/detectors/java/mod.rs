@@ -7,6 +7,9 @@ pub mod insecure_hashing;
 // Java: web configuration, credentials and files.
 //
 // Java: AWS and code quality.
+mod quality;
+pub mod s3_verify_bucket_owner;
+pub mod untrusted_ami_images;
 //
 // Java: taint.
 //
