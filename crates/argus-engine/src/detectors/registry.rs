@@ -98,6 +98,7 @@ static SPECS: &[&DetectorSpec] = &[
     // Java: AWS and code quality.
     &java::s3_verify_bucket_owner::SPEC,
     &java::untrusted_ami_images::SPEC,
+    &java::resource_leak::SPEC,
     //
     // Java: taint.
     //

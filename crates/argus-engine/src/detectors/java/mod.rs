@@ -8,6 +8,7 @@ pub mod insecure_hashing;
 //
 // Java: AWS and code quality.
 mod quality;
+pub mod resource_leak;
 pub mod s3_verify_bucket_owner;
 pub mod untrusted_ami_images;
 //
