@@ -271,16 +271,10 @@ pub fn request_calls<'t>(
             .filter(|l| l.kind() == "identifier"),
         "argument_list" => {
             let call = parent.parent()?;
-            return sink(call).then_some(Request {
-                calls,
-                sunk: true,
-            });
+            return sink(call).then_some(Request { calls, sunk: true });
         }
         "expression_statement" => {
-            return Some(Request {
-                calls,
-                sunk: false,
-            });
+            return Some(Request { calls, sunk: false });
         }
         _ => return None,
     };
@@ -344,14 +338,51 @@ impl Request<'_> {
     }
 }
 
-/// The innermost object of a call chain (`a` in `a.b().c()`).
-pub fn chain_root(call: Node<'_>) -> Node<'_> {
-    let mut node = call;
-    while let Some(object) = receiver(node) {
-        if object.kind() != "method_invocation" {
-            return object;
-        }
-        node = object;
+const FILE: &[&str] = &["java.io.File"];
+
+/// Whether an expression is a `java.io.File`: a variable declared `File`,
+/// `new File(...)`, or `getParentFile()`/`getAbsoluteFile()`/
+/// `getCanonicalFile()` of one, or `path.toFile()`.
+pub fn is_file(expr: Node<'_>, checker: &Checker<'_>) -> bool {
+    let text = checker.text;
+    if expr.kind() == "method_invocation" {
+        return match method_name(expr, text) {
+            Some("getParentFile" | "getAbsoluteFile" | "getCanonicalFile") => {
+                receiver(expr).is_some_and(|r| is_file(r, checker))
+            }
+            Some("toFile") => super::call_args(expr).is_empty(),
+            _ => false,
+        };
     }
-    node
+    expression_is(expr, FILE, checker)
+}
+
+/// A `java.io.File` method call whose boolean result is thrown away:
+/// `(receiver, method)` when `call` is `file.<method>()`, one of `methods`,
+/// as a statement.
+pub fn ignored_file_call<'t>(
+    call: Node<'t>,
+    methods: &[&'static str],
+    checker: &Checker<'_>,
+) -> Option<(Node<'t>, &'static str)> {
+    let text = checker.text;
+    let name = method_name(call, text)?;
+    let method = *methods.iter().find(|m| **m == name)?;
+    let object = receiver(call)?;
+    if !super::call_args(call).is_empty() || !result_ignored(call) || !is_file(object, checker) {
+        return None;
+    }
+    Some((object, method))
+}
+
+/// A timed wait whose boolean result is thrown away: `call` is
+/// `x.<method>(timeout, unit)` as a statement. Returns the receiver.
+pub fn ignored_timed_wait<'t>(call: Node<'t>, method: &str, text: &str) -> Option<Node<'t>> {
+    if method_name(call, text) != Some(method)
+        || super::call_args(call).len() != 2
+        || !result_ignored(call)
+    {
+        return None;
+    }
+    receiver(call)
 }

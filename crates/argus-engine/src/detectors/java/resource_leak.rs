@@ -157,9 +157,7 @@ fn check(node: Node<'_>, checker: &mut Checker<'_>) {
             return;
         };
         match parent.kind() {
-            "method_invocation"
-                if receiver(parent).is_some_and(|o| o.id() == use_.id()) =>
-            {
+            "method_invocation" if receiver(parent).is_some_and(|o| o.id() == use_.id()) => {
                 match method_name(parent, text) {
                     Some("close") => closes.push(parent),
                     // The handle is shared with another object, unless
@@ -183,9 +181,13 @@ fn check(node: Node<'_>, checker: &mut Checker<'_>) {
             }
             // `in != null`, `in == null`.
             "binary_expression"
-                if parent.child_by_field_name("operator").is_some_and(|o| {
-                    matches!(node_text(o, text), "==" | "!=")
-                }) && [parent.child_by_field_name("left"), parent.child_by_field_name("right")]
+                if parent
+                    .child_by_field_name("operator")
+                    .is_some_and(|o| matches!(node_text(o, text), "==" | "!="))
+                    && [
+                        parent.child_by_field_name("left"),
+                        parent.child_by_field_name("right"),
+                    ]
                     .into_iter()
                     .flatten()
                     .any(|side| side.kind() == "null_literal") => {}

@@ -157,11 +157,10 @@ const OWNER_SETTERS: &[&str] = &[
 
 fn request_type(type_node: Node<'_>, model: &str, checker: &Checker<'_>) -> Option<&'static str> {
     let names = checker.semantic.qualified_names(type_node, checker.text);
-    REQUESTS.iter().copied().find(|r| {
-        names
-            .iter()
-            .any(|n| n.strip_prefix(model) == Some(*r))
-    })
+    REQUESTS
+        .iter()
+        .copied()
+        .find(|r| names.iter().any(|n| n.strip_prefix(model) == Some(*r)))
 }
 
 fn is_operation(call: Node<'_>, text: &str) -> bool {
@@ -243,8 +242,7 @@ fn check(node: Node<'_>, checker: &mut Checker<'_>) {
 
 /// A string literal or a variable declared `String`.
 fn is_string(expr: Node<'_>, checker: &Checker<'_>) -> bool {
-    expr.kind() == "string_literal"
-        || expression_is(expr, &["java.lang.String", "String"], checker)
+    expr.kind() == "string_literal" || expression_is(expr, &["java.lang.String", "String"], checker)
 }
 
 fn report_request(start: Node<'_>, request: &str, checker: &mut Checker<'_>) {

@@ -144,8 +144,7 @@ fn names(node: Node<'_>, checker: &Checker<'_>) -> Vec<String> {
 fn filter_names(arg: Node<'_>, checker: &Checker<'_>) -> Option<Vec<String>> {
     let text = checker.text;
     // `Arrays.asList(f1, f2)`, `List.of(...)`: look at each element.
-    if arg.kind() == "method_invocation"
-        && matches!(method_name(arg, text), Some("asList" | "of"))
+    if arg.kind() == "method_invocation" && matches!(method_name(arg, text), Some("asList" | "of"))
     {
         let mut all = Vec::new();
         for element in call_args(arg) {
@@ -170,7 +169,10 @@ fn filter_names(arg: Node<'_>, checker: &Checker<'_>) -> Option<Vec<String>> {
                 }
             }
             "method_invocation"
-                if matches!(method_name(node, text), Some("withName" | "setName" | "name")) =>
+                if matches!(
+                    method_name(node, text),
+                    Some("withName" | "setName" | "name")
+                ) =>
             {
                 any = true;
                 let first = call_args(node).first().copied()?;
