@@ -6,6 +6,8 @@ detector! {
     /// Finds `executor.awaitTermination(timeout, unit)` used as a
     /// statement, its boolean result ignored (`ExecutorService`, Netty
     /// event loop groups and gRPC channels all return `false` on timeout).
+    /// Waits for `Long.MAX_VALUE`, and methods that ask the executor
+    /// `isTerminated()` afterwards, are not reported.
     ///
     /// ## Why is this bad?
     /// `awaitTermination` returns `false` when tasks were still running at

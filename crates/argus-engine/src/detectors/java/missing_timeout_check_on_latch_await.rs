@@ -5,7 +5,9 @@ detector! {
     /// ## What it does
     /// Finds `latch.await(timeout, unit)` on a
     /// `java.util.concurrent.CountDownLatch` used as a statement, its
-    /// boolean result ignored.
+    /// boolean result ignored. Waits for `Long.MAX_VALUE`, and methods that
+    /// read `latch.getCount()` to tell whether the wait timed out, are not
+    /// reported.
     ///
     /// ## Why is this bad?
     /// The timed `await` returns `false` when the time ran out before the

@@ -378,11 +378,24 @@ pub fn ignored_file_call<'t>(
 /// A timed wait whose boolean result is thrown away: `call` is
 /// `x.<method>(timeout, unit)` as a statement. Returns the receiver.
 pub fn ignored_timed_wait<'t>(call: Node<'t>, method: &str, text: &str) -> Option<Node<'t>> {
-    if method_name(call, text) != Some(method)
-        || super::call_args(call).len() != 2
-        || !result_ignored(call)
-    {
+    let args = super::call_args(call);
+    if method_name(call, text) != Some(method) || args.len() != 2 || !result_ignored(call) {
         return None;
     }
-    receiver(call)
+    // `await(Long.MAX_VALUE, unit)` waits for good: there is no timeout.
+    if node_text(args[0], text).contains("MAX_VALUE") {
+        return None;
+    }
+    let object = receiver(call)?;
+    // The outcome is read another way (`isTerminated()`, `getCount()`).
+    let object_text = node_text(object, text);
+    let queried = outer_method(call).is_some_and(|scope| {
+        descendants(scope).into_iter().any(|n| {
+            matches!(
+                method_name(n, text),
+                Some("isTerminated" | "getCount" | "isDone" | "isShutdown")
+            ) && receiver(n).is_some_and(|r| node_text(r, text) == object_text)
+        })
+    });
+    (!queried).then_some(object)
 }

@@ -17,7 +17,8 @@ detector! {
     /// own methods and is either never closed, or closed only outside a
     /// `finally` block after other calls that may throw. Resources opened in
     /// try-with-resources, closed in `finally`, returned, stored in a field
-    /// or another variable, or passed to any other method or constructor
+    /// or another variable, captured by a lambda or an anonymous class, or
+    /// passed to any other method or constructor
     /// (which may take ownership, as `IOUtils.closeQuietly(in)` or a wrapper
     /// does) are not reported.
     ///
@@ -156,6 +157,11 @@ fn check(node: Node<'_>, checker: &mut Checker<'_>) {
         let Some(parent) = use_.parent() else {
             return;
         };
+        // Captured by a lambda or an anonymous class: it may outlive the
+        // method and be closed there.
+        if captured(use_, decl.name) {
+            return;
+        }
         match parent.kind() {
             "method_invocation" if receiver(parent).is_some_and(|o| o.id() == use_.id()) => {
                 match method_name(parent, text) {
@@ -302,6 +308,24 @@ fn in_catch(node: Node<'_>) -> bool {
             "method_declaration" | "constructor_declaration" | "lambda_expression" => {
                 return false;
             }
+            _ => {}
+        }
+        up = n.parent();
+    }
+    false
+}
+
+/// Whether `use_` is inside a lambda or class body that does not contain
+/// the declaration `declared`.
+fn captured(use_: Node<'_>, declared: Node<'_>) -> bool {
+    let mut up = use_.parent();
+    while let Some(n) = up {
+        match n.kind() {
+            "lambda_expression" | "class_body" => {
+                return !(n.start_byte() <= declared.start_byte()
+                    && declared.end_byte() <= n.end_byte());
+            }
+            "method_declaration" | "constructor_declaration" => return false,
             _ => {}
         }
         up = n.parent();

@@ -4,7 +4,9 @@ detector! {
     /// ## What it does
     /// Finds strings compared with `==` or `!=` against a string literal:
     /// `name == "admin"`, `"GET" != request.getMethod()`. Comparisons with
-    /// `null` and between two literals are not reported.
+    /// `null` and between two literals are not reported, nor comparisons in
+    /// files that intern their strings (`.intern()`, a `SymbolTable`), where
+    /// comparing interned strings by reference is deliberate.
     ///
     /// ## Why is this bad?
     /// `==` compares references, not contents. A string read from a request,
@@ -60,6 +62,11 @@ fn check(node: Node<'_>, checker: &mut Checker<'_>) {
     ) else {
         return;
     };
+    // Code that interns its strings (a symbol table, `.intern()`) compares
+    // them with literals, which are interned too, by reference on purpose.
+    if text.contains(".intern()") || text.contains("SymbolTable") {
+        return;
+    }
     let is_literal = |n: Node<'_>| n.kind() == "string_literal";
     let (literal, other) = match (is_literal(left), is_literal(right)) {
         (true, false) => (left, right),
