@@ -108,6 +108,8 @@ static SPECS: &[&DetectorSpec] = &[
     &java::stream_min_max_vs_sort::SPEC,
     &java::iterate_on_map_entries::SPEC,
     &java::lambda_client_reuse::SPEC,
+    &java::missing_getcause_on_invocationtargetexception::SPEC,
+    &java::amazon_sqs_enable_long_polling::SPEC,
     //
     // Java: taint.
     //
