@@ -110,6 +110,7 @@ static SPECS: &[&DetectorSpec] = &[
     &java::lambda_client_reuse::SPEC,
     &java::missing_getcause_on_invocationtargetexception::SPEC,
     &java::amazon_sqs_enable_long_polling::SPEC,
+    &java::simple_date_format_time_zone::SPEC,
     //
     // Java: taint.
     //

@@ -19,6 +19,7 @@ pub mod missing_timeout_check_on_latch_await;
 mod quality;
 pub mod resource_leak;
 pub mod s3_verify_bucket_owner;
+pub mod simple_date_format_time_zone;
 pub mod stream_min_max_vs_sort;
 pub mod string_equality_check;
 pub mod untrusted_ami_images;
