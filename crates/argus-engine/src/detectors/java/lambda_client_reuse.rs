@@ -195,12 +195,15 @@ fn per_invocation(node: Node<'_>, checker: &Checker<'_>) -> bool {
     descendants(node).into_iter().any(|n| {
         n.kind() == "identifier"
             && n.parent().is_none_or(|p| {
-                !(p.kind() == "method_invocation"
-                    && p.child_by_field_name("name")
-                        .is_some_and(|m| m.id() == n.id()))
-                    && !(p.kind() == "field_access"
-                        && p.child_by_field_name("field")
-                            .is_some_and(|f| f.id() == n.id()))
+                let is = |field: &str| {
+                    p.child_by_field_name(field)
+                        .is_some_and(|c| c.id() == n.id())
+                };
+                match p.kind() {
+                    "method_invocation" => !is("name"),
+                    "field_access" => !is("field"),
+                    _ => true,
+                }
             })
             && declaration(n, text).is_some_and(|d| d.kind != DeclKind::Field)
     })

@@ -313,7 +313,7 @@ pub fn request_calls<'t>(
                     }
                 }
             }
-            "argument_list" if parent.parent().is_some_and(|c| sink(c)) => sunk = true,
+            "argument_list" if parent.parent().is_some_and(sink) => sunk = true,
             _ => return None,
         }
     }
