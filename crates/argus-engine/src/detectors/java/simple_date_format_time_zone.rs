@@ -10,8 +10,9 @@ detector! {
     /// variable or field holding the formatter, and no zone in the pattern
     /// (`z`, `Z`, `X`) to show which one was used.
     ///
-    /// Formatters returned or handed to other code (which may set the zone)
-    /// are not reported.
+    /// Formatters returned or handed to other code (which may set the zone),
+    /// and parses into JDBC's local-time types (`new Time(format.parse(s)
+    /// .getTime())`), are not reported.
     ///
     /// ## Why is this bad?
     /// Without `setTimeZone` the formatter uses the JVM's default zone,
@@ -82,7 +83,12 @@ fn check(node: Node<'_>, checker: &mut Checker<'_>) {
         // `new SimpleDateFormat(p).format(date)`: no zone can be set.
         "method_invocation"
             if receiver(parent).is_some_and(|r| r.id() == node.id())
-                && matches!(method_name(parent, text), Some("format" | "parse")) => {}
+                && matches!(method_name(parent, text), Some("format" | "parse")) =>
+        {
+            if makes_jdbc_time(parent, text) {
+                return;
+            }
+        }
         "variable_declarator" | "assignment_expression" => {
             let Some(variable) = parent
                 .child_by_field_name("name")
@@ -161,6 +167,29 @@ fn only_formats(scope: Node<'_>, name: &str, variable: Node<'_>, text: &str) -> 
         }
     }
     true
+}
+
+/// Whether a parse result becomes a `java.sql.Time` or `Timestamp`
+/// (`new Time(format.parse(s).getTime())`): JDBC's local-time types are
+/// defined in the default time zone.
+fn makes_jdbc_time(call: Node<'_>, text: &str) -> bool {
+    let mut up = call.parent();
+    while let Some(n) = up {
+        match n.kind() {
+            "object_creation_expression" => {
+                return n.child_by_field_name("type").is_some_and(|t| {
+                    matches!(
+                        node_text(t, text),
+                        "Time" | "Timestamp" | "java.sql.Time" | "java.sql.Timestamp"
+                    )
+                });
+            }
+            "method_invocation" | "argument_list" | "parenthesized_expression" => {}
+            _ => return false,
+        }
+        up = n.parent();
+    }
+    false
 }
 
 /// Whether a pattern has an hour field and no zone field, outside quoted
