@@ -318,15 +318,16 @@ fn in_catch(node: Node<'_>) -> bool {
 /// Whether `use_` is inside a lambda or class body that does not contain
 /// the declaration `declared`.
 fn captured(use_: Node<'_>, declared: Node<'_>) -> bool {
+    let contains = |n: Node<'_>| {
+        n.start_byte() <= declared.start_byte() && declared.end_byte() <= n.end_byte()
+    };
     let mut up = use_.parent();
     while let Some(n) = up {
-        match n.kind() {
-            "lambda_expression" | "class_body" => {
-                return !(n.start_byte() <= declared.start_byte()
-                    && declared.end_byte() <= n.end_byte());
-            }
-            "method_declaration" | "constructor_declaration" => return false,
-            _ => {}
+        if contains(n) {
+            return false;
+        }
+        if matches!(n.kind(), "lambda_expression" | "class_body") {
+            return true;
         }
         up = n.parent();
     }
