@@ -111,6 +111,7 @@ static SPECS: &[&DetectorSpec] = &[
     &java::missing_getcause_on_invocationtargetexception::SPEC,
     &java::amazon_sqs_enable_long_polling::SPEC,
     &java::simple_date_format_time_zone::SPEC,
+    &java::aws_dynamodb_getitem_null_check::SPEC,
     //
     // Java: taint.
     //

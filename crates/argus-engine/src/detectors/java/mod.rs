@@ -8,6 +8,7 @@ pub mod insecure_hashing;
 //
 // Java: AWS and code quality.
 pub mod amazon_sqs_enable_long_polling;
+pub mod aws_dynamodb_getitem_null_check;
 pub mod iterate_on_map_entries;
 pub mod lambda_client_reuse;
 pub mod missing_check_on_createnewfile;
