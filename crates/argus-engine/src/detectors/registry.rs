@@ -96,6 +96,22 @@ static SPECS: &[&DetectorSpec] = &[
     // Java: web configuration, credentials and files.
     //
     // Java: AWS and code quality.
+    &java::s3_verify_bucket_owner::SPEC,
+    &java::untrusted_ami_images::SPEC,
+    &java::resource_leak::SPEC,
+    &java::string_equality_check::SPEC,
+    &java::missing_file_deletion_result_check::SPEC,
+    &java::missing_check_on_createnewfile::SPEC,
+    &java::missing_position_check_before_substring::SPEC,
+    &java::missing_timeout_check_on_latch_await::SPEC,
+    &java::missing_timeout_check_on_awaittermination::SPEC,
+    &java::stream_min_max_vs_sort::SPEC,
+    &java::iterate_on_map_entries::SPEC,
+    &java::lambda_client_reuse::SPEC,
+    &java::missing_getcause_on_invocationtargetexception::SPEC,
+    &java::amazon_sqs_enable_long_polling::SPEC,
+    &java::simple_date_format_time_zone::SPEC,
+    &java::aws_dynamodb_getitem_null_check::SPEC,
     //
     // Java: taint.
     &java::sql_injection::SPEC,

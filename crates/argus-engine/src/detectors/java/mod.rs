@@ -7,6 +7,23 @@ pub mod insecure_hashing;
 // Java: web configuration, credentials and files.
 //
 // Java: AWS and code quality.
+pub mod amazon_sqs_enable_long_polling;
+pub mod aws_dynamodb_getitem_null_check;
+pub mod iterate_on_map_entries;
+pub mod lambda_client_reuse;
+pub mod missing_check_on_createnewfile;
+pub mod missing_file_deletion_result_check;
+pub mod missing_getcause_on_invocationtargetexception;
+pub mod missing_position_check_before_substring;
+pub mod missing_timeout_check_on_awaittermination;
+pub mod missing_timeout_check_on_latch_await;
+mod quality;
+pub mod resource_leak;
+pub mod s3_verify_bucket_owner;
+pub mod simple_date_format_time_zone;
+pub mod stream_min_max_vs_sort;
+pub mod string_equality_check;
+pub mod untrusted_ami_images;
 //
 // Java: taint.
 pub mod code_injection;
