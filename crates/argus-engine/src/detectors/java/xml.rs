@@ -5,8 +5,8 @@
 
 use tree_sitter::Node;
 
-use super::{bool_literal, constant_string, enclosing_class, enclosing_method};
-use crate::semantic::node_text;
+use super::{bool_literal, call_args, constant_string, enclosing_class, enclosing_method};
+use crate::semantic::{node_text, string_literal};
 
 /// The outermost expression that is `node` wrapped in parentheses or casts.
 pub fn climb(node: Node<'_>) -> Node<'_> {
@@ -80,9 +80,6 @@ pub fn local_declaration<'t>(
                             node.child_by_field_name("value"),
                         ));
                     }
-                }
-                "lambda_expression" if node != m => {
-                    // Parameters of a nested lambda are not in scope outside it.
                 }
                 "identifier"
                     if node
@@ -159,7 +156,7 @@ pub fn bool_value(expr: Node<'_>, text: &str) -> Option<bool> {
             expr.child_by_field_name("name").map(|n| node_text(n, text)),
             Some("valueOf" | "parseBoolean")
         )
-        && let Some(arg) = super::call_args(expr).first()
+        && let Some(arg) = call_args(expr).first()
     {
         return bool_value(*arg, text);
     }
@@ -172,6 +169,13 @@ pub fn bool_value(expr: Node<'_>, text: &str) -> Option<bool> {
 pub fn setting_key(expr: Node<'_>, text: &str) -> Option<String> {
     let expr = unwrap(expr);
     if let Some(value) = constant_string(expr, text) {
+        return Some(value);
+    }
+    // `String FEATURE = "http://..."; factory.setFeature(FEATURE, true);`
+    if expr.kind() == "identifier"
+        && let Some((_, Some(value))) = local_declaration(expr, node_text(expr, text), text)
+        && let Some(value) = string_literal(value, text)
+    {
         return Some(value);
     }
     let last = match expr.kind() {
@@ -191,4 +195,77 @@ pub fn setting_key(expr: Node<'_>, text: &str) -> Option<String> {
         _ => return None,
     };
     Some(uri.to_string())
+}
+
+/// Whether the document an argument denotes is the application's own: a
+/// class path resource, a literal path or literal XML.
+pub fn own_document(arg: Node<'_>, text: &str) -> bool {
+    trusted_at(arg, text, 0)
+}
+
+fn trusted_at(arg: Node<'_>, text: &str, depth: usize) -> bool {
+    if depth > 6 {
+        return false;
+    }
+    let arg = unwrap(arg);
+    match arg.kind() {
+        "string_literal" | "text_block" => true,
+        "identifier" => {
+            let name = node_text(arg, text);
+            if constant_string(arg, text).is_some() {
+                return true;
+            }
+            match local_declaration(arg, name, text) {
+                Some((_, Some(value))) => trusted_at(value, text, depth + 1),
+                _ => false,
+            }
+        }
+        "object_creation_expression" => {
+            let args = call_args(arg);
+            let ty = arg
+                .child_by_field_name("type")
+                .map(|t| node_text(t, text))
+                .unwrap_or_default();
+            let wrapped = if ty.ends_with("SAXSource") {
+                args.last()
+            } else {
+                args.first()
+            };
+            wrapped.is_some_and(|a| trusted_at(*a, text, depth + 1))
+        }
+        "method_invocation" => {
+            let name = arg
+                .child_by_field_name("name")
+                .map(|n| node_text(n, text))
+                .unwrap_or_default();
+            let lower = name.to_ascii_lowercase();
+            // `getStreamFromClasspath("persistence_2_0.xsd")`.
+            if lower.contains("classpath") {
+                return true;
+            }
+            // `sb.toString()` of a builder the method fills itself.
+            if name == "toString"
+                && let Some(object) = arg.child_by_field_name("object")
+                && object.kind() == "identifier"
+                && let Some((Some(ty), _)) =
+                    local_declaration(object, node_text(object, text), text)
+                && matches!(simple_type_name(ty, text), "StringBuilder" | "StringBuffer")
+            {
+                return true;
+            }
+            match name {
+                "getResourceAsStream"
+                | "getResource"
+                | "getSystemResource"
+                | "getSystemResourceAsStream" => true,
+                // `url.openStream()`, `"<a/>".getBytes()`, `uri.toURL()`.
+                "openStream" | "getBytes" | "toURL" | "toURI" | "toExternalForm" | "toString" => {
+                    arg.child_by_field_name("object")
+                        .is_some_and(|o| trusted_at(o, text, depth + 1))
+                }
+                _ => false,
+            }
+        }
+        _ => false,
+    }
 }

@@ -1,6 +1,7 @@
 use super::super::prelude::*;
 use super::xml::{
-    bool_value, climb, field_declaration, local_declaration, setting_key, simple_type_name, unwrap,
+    bool_value, climb, field_declaration, local_declaration, own_document, setting_key,
+    simple_type_name, unwrap,
 };
 use super::{call_args, constant_string, descendants, enclosing_class, enclosing_method};
 
@@ -418,7 +419,7 @@ impl<'t> Tracer<'t> {
                     {
                         trace.protected = true;
                     }
-                    if !trusted(input, text) && trace.parse.is_none() {
+                    if !own_document(input, text) && trace.parse.is_none() {
                         trace.parse = Some(parent);
                     }
                 }
@@ -554,22 +555,22 @@ impl<'t> Tracer<'t> {
                 };
                 let flag = bool_value(args[1], text);
                 let string = constant_string(unwrap(args[1]), text);
+                // A value the code computes (`!isSupportDtd()`) is a
+                // deliberate, configurable choice: counted as protecting.
+                let off = flag != Some(true);
+                let on = flag != Some(false);
                 match key.as_str() {
-                    DISALLOW_DOCTYPE if flag == Some(true) && self.kind.takes_features() => {
+                    DISALLOW_DOCTYPE if on && self.kind.takes_features() => trace.protected = true,
+                    GENERAL_ENTITIES if off => trace.general_off = true,
+                    PARAMETER_ENTITIES if off => trace.parameter_off = true,
+                    LOAD_EXTERNAL_DTD if off => trace.dtd_off = true,
+                    SECURE_PROCESSING if on && self.kind.secure_processing_protects() => {
                         trace.protected = true
                     }
-                    GENERAL_ENTITIES if flag == Some(false) => trace.general_off = true,
-                    PARAMETER_ENTITIES if flag == Some(false) => trace.parameter_off = true,
-                    LOAD_EXTERNAL_DTD if flag == Some(false) => trace.dtd_off = true,
-                    SECURE_PROCESSING
-                        if flag == Some(true) && self.kind.secure_processing_protects() =>
-                    {
+                    ACCESS_EXTERNAL_DTD if string.as_deref().is_none_or(str::is_empty) => {
                         trace.protected = true
                     }
-                    ACCESS_EXTERNAL_DTD if string.as_deref() == Some("") => trace.protected = true,
-                    SUPPORT_DTD | EXTERNAL_ENTITIES
-                        if flag == Some(false) && self.kind == Kind::Stax =>
-                    {
+                    SUPPORT_DTD | EXTERNAL_ENTITIES if off && self.kind == Kind::Stax => {
                         trace.protected = true
                     }
                     _ => {}
@@ -623,7 +624,7 @@ impl<'t> Tracer<'t> {
             if ty.ends_with("SAXSource") {
                 let args = call_args(call);
                 if let Some(input) = args.get(1)
-                    && !trusted(*input, text)
+                    && !own_document(*input, text)
                     && trace.parse.is_none()
                 {
                     trace.parse = Some(call);
@@ -713,7 +714,9 @@ impl<'t> Tracer<'t> {
         })
     }
 
-    /// The parser returned from its method.
+    /// The parser returned from its method: followed from the calls of
+    /// that method in the file; a method other code can call and whose name
+    /// says it provides a parser hands it out to callers that parse.
     fn returned(&mut self, statement: Node<'t>, trace: &mut Trace<'t>) {
         let Some(method) = enclosing_method(statement) else {
             return;
@@ -722,10 +725,46 @@ impl<'t> Tracer<'t> {
             trace.escaped = true;
             return;
         }
-        let name = method
+        let text = self.text;
+        let Some(name) = method
             .child_by_field_name("name")
-            .map(|n| node_text(n, self.text).to_ascii_lowercase())
-            .unwrap_or_default();
+            .map(|n| node_text(n, text))
+        else {
+            return;
+        };
+        let key = (format!("{name}()"), method.id());
+        if self.seen.contains(&key) {
+            return;
+        }
+        self.seen.push(key);
+        let mut top = method;
+        while let Some(p) = top.parent() {
+            top = p;
+        }
+        for call in descendants(top) {
+            if call.kind() == "method_invocation"
+                && call
+                    .child_by_field_name("name")
+                    .is_some_and(|n| node_text(n, text) == name)
+                && call
+                    .child_by_field_name("object")
+                    .is_none_or(|o| o.kind() == "this")
+            {
+                self.follow(call, trace);
+            }
+        }
+        let private = method
+            .named_child(0)
+            .filter(|m| m.kind() == "modifiers")
+            .is_some_and(|m| {
+                node_text(m, text)
+                    .split_whitespace()
+                    .any(|w| w == "private")
+            });
+        if private {
+            return;
+        }
+        let name = name.to_ascii_lowercase();
         let provider = match self.kind {
             Kind::Transformer | Kind::Schema => false,
             Kind::Dom => name.contains("parser") || name.contains("documentbuilderfactory"),
@@ -738,8 +777,6 @@ impl<'t> Tracer<'t> {
         };
         if provider {
             trace.provided = true;
-        } else {
-            trace.escaped = true;
         }
     }
 }
@@ -765,64 +802,6 @@ fn parses_source(arg: Node<'_>, text: &str) -> bool {
         let t = node_text(t, text);
         t.ends_with("StreamSource") || t.ends_with("SAXSource") || t == "InputSource"
     })
-}
-
-/// Whether the document an argument denotes is the application's own: a
-/// class path resource, a literal path or literal XML.
-fn trusted(arg: Node<'_>, text: &str) -> bool {
-    trusted_at(arg, text, 0)
-}
-
-fn trusted_at(arg: Node<'_>, text: &str, depth: usize) -> bool {
-    if depth > 6 {
-        return false;
-    }
-    let arg = unwrap(arg);
-    match arg.kind() {
-        "string_literal" | "text_block" => true,
-        "identifier" => {
-            let name = node_text(arg, text);
-            if constant_string(arg, text).is_some() {
-                return true;
-            }
-            match local_declaration(arg, name, text) {
-                Some((_, Some(value))) => trusted_at(value, text, depth + 1),
-                _ => false,
-            }
-        }
-        "object_creation_expression" => {
-            let args = call_args(arg);
-            let ty = arg
-                .child_by_field_name("type")
-                .map(|t| node_text(t, text))
-                .unwrap_or_default();
-            let wrapped = if ty.ends_with("SAXSource") {
-                args.last()
-            } else {
-                args.first()
-            };
-            wrapped.is_some_and(|a| trusted_at(*a, text, depth + 1))
-        }
-        "method_invocation" => {
-            let name = arg
-                .child_by_field_name("name")
-                .map(|n| node_text(n, text))
-                .unwrap_or_default();
-            match name {
-                "getResourceAsStream"
-                | "getResource"
-                | "getSystemResource"
-                | "getSystemResourceAsStream" => true,
-                // `url.openStream()`, `"<a/>".getBytes()`, `uri.toURL()`.
-                "openStream" | "getBytes" | "toURL" | "toURI" | "toExternalForm" | "toString" => {
-                    arg.child_by_field_name("object")
-                        .is_some_and(|o| trusted_at(o, text, depth + 1))
-                }
-                _ => false,
-            }
-        }
-        _ => false,
-    }
 }
 
 /// Inserts the protecting setting after the statement declaring or
