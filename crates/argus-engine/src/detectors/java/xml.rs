@@ -55,31 +55,29 @@ pub fn local_declaration<'t>(
                 break;
             }
             match node.kind() {
-                "variable_declarator" => {
+                "variable_declarator"
                     if node
                         .child_by_field_name("name")
-                        .is_some_and(|n| node_text(n, text) == name)
-                    {
-                        let declaration = node.parent();
-                        if declaration.is_some_and(|d| d.kind() == "field_declaration") {
-                            continue;
-                        }
-                        found = Some((
-                            declaration.and_then(|d| d.child_by_field_name("type")),
-                            node.child_by_field_name("value"),
-                        ));
+                        .is_some_and(|n| node_text(n, text) == name) =>
+                {
+                    let declaration = node.parent();
+                    if declaration.is_some_and(|d| d.kind() == "field_declaration") {
+                        continue;
                     }
+                    found = Some((
+                        declaration.and_then(|d| d.child_by_field_name("type")),
+                        node.child_by_field_name("value"),
+                    ));
                 }
-                "formal_parameter" | "catch_formal_parameter" | "resource" => {
+                "formal_parameter" | "catch_formal_parameter" | "resource"
                     if node
                         .child_by_field_name("name")
-                        .is_some_and(|n| node_text(n, text) == name)
-                    {
-                        found = Some((
-                            node.child_by_field_name("type"),
-                            node.child_by_field_name("value"),
-                        ));
-                    }
+                        .is_some_and(|n| node_text(n, text) == name) =>
+                {
+                    found = Some((
+                        node.child_by_field_name("type"),
+                        node.child_by_field_name("value"),
+                    ));
                 }
                 "identifier"
                     if node

@@ -46,7 +46,9 @@ detector! {
     /// resource of the application itself (`getResourceAsStream`,
     /// `getResource`, a literal path or literal XML) is trusted, as is a
     /// transformation or validation of an in-memory `DOMSource`/`StAXSource`
-    /// (nothing is parsed). A parser that never parses in the file is
+    /// (nothing is parsed). Documents a program's `static main` reads are
+    /// chosen by whoever runs it (command-line tools and samples) and are
+    /// not reported either. A parser that never parses in the file is
     /// reported only when a method named like a parser provider
     /// (`newSAXParser`, `createXmlReader`, `getParserFactory`...) returns it
     /// unprotected: its callers parse with it. A `DocumentBuilder` returned
@@ -419,7 +421,8 @@ impl<'t> Tracer<'t> {
                     {
                         trace.protected = true;
                     }
-                    if !own_document(input, text) && trace.parse.is_none() {
+                    if !own_document(input, text) && !in_main(parent, text) && trace.parse.is_none()
+                    {
                         trace.parse = Some(parent);
                     }
                 }
@@ -541,13 +544,16 @@ impl<'t> Tracer<'t> {
     fn setting(&self, name: &str, args: &[Node<'t>], trace: &mut Trace<'t>) {
         let text = self.text;
         match name {
-            "setEntityResolver" | "setXMLResolver" | "setResourceResolver" => {
+            "setEntityResolver" | "setXMLResolver" | "setResourceResolver"
                 if args
                     .first()
-                    .is_some_and(|a| unwrap(*a).kind() != "null_literal")
-                {
-                    trace.protected = true;
-                }
+                    .is_some_and(|a| unwrap(*a).kind() != "null_literal") =>
+            {
+                trace.protected = true;
+            }
+            // `setFeature(factory, key, value)`: a helper of the file.
+            "setFeature" | "setProperty" | "setAttribute" if args.len() == 3 => {
+                self.setting(name, &args[1..], trace);
             }
             "setFeature" | "setProperty" | "setAttribute" if args.len() == 2 => {
                 let Some(key) = setting_key(args[0], text) else {
@@ -779,6 +785,19 @@ impl<'t> Tracer<'t> {
             trace.provided = true;
         }
     }
+}
+
+/// Whether a node is in a program's `static void main(String[] args)`:
+/// the documents it reads are chosen by whoever runs the program.
+fn in_main(node: Node<'_>, text: &str) -> bool {
+    enclosing_method(node).is_some_and(|m| {
+        m.kind() == "method_declaration"
+            && m.child_by_field_name("name")
+                .is_some_and(|n| node_text(n, text) == "main")
+            && m.named_child(0)
+                .filter(|x| x.kind() == "modifiers")
+                .is_some_and(|x| node_text(x, text).split_whitespace().any(|w| w == "static"))
+    })
 }
 
 /// Whether a `Source` argument is parsed (a `StreamSource`/`SAXSource`),
