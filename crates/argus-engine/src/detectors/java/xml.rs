@@ -5,7 +5,9 @@
 
 use tree_sitter::Node;
 
-use super::{bool_literal, call_args, constant_string, enclosing_class, enclosing_method};
+use super::{
+    bool_literal, call_args, constant_string, descendants, enclosing_class, enclosing_method,
+};
 use crate::semantic::{node_text, string_literal};
 
 /// The outermost expression that is `node` wrapped in parentheses or casts.
@@ -50,7 +52,7 @@ pub fn local_declaration<'t>(
     let mut method = enclosing_method(at);
     while let Some(m) = method {
         let mut found = None;
-        for node in super::descendants(m) {
+        for node in descendants(m) {
             if node.start_byte() > at.start_byte() {
                 break;
             }
@@ -208,6 +210,14 @@ fn trusted_at(arg: Node<'_>, text: &str, depth: usize) -> bool {
     let arg = unwrap(arg);
     match arg.kind() {
         "string_literal" | "text_block" => true,
+        // `new Source[] { ... }`: every element is the application's own.
+        "array_creation_expression" => {
+            let elements: Vec<Node<'_>> = descendants(arg)
+                .into_iter()
+                .filter(|n| n.parent().is_some_and(|p| p.kind() == "array_initializer"))
+                .collect();
+            !elements.is_empty() && elements.iter().all(|e| trusted_at(*e, text, depth + 1))
+        }
         "identifier" => {
             let name = node_text(arg, text);
             if constant_string(arg, text).is_some() {

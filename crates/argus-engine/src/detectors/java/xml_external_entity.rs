@@ -606,13 +606,7 @@ impl<'t> Tracer<'t> {
             (Kind::Transformer, "newTransformer" | "newTemplates") => {
                 args.first().copied().filter(|a| parses_source(*a, text))
             }
-            (Kind::Schema, "newSchema") => args.first().copied().filter(|a| {
-                // `newSchema(Source[])` / `newSchema(URL)` / `newSchema(File)`.
-                !matches!(unwrap(*a).kind(), "array_creation_expression")
-                    || !descendants(*a)
-                        .iter()
-                        .all(|n| n.kind() != "method_invocation")
-            }),
+            (Kind::Schema, "newSchema") => args.first().copied(),
             (Kind::Schema, "validate") => args.first().copied().filter(|a| parses_source(*a, text)),
             _ => None,
         }
@@ -631,6 +625,7 @@ impl<'t> Tracer<'t> {
                 let args = call_args(call);
                 if let Some(input) = args.get(1)
                     && !own_document(*input, text)
+                    && !in_main(call, text)
                     && trace.parse.is_none()
                 {
                     trace.parse = Some(call);
