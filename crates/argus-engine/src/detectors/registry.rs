@@ -90,6 +90,7 @@ static SPECS: &[&DetectorSpec] = &[
     &python::sns_set_return_subscription_arn::SPEC,
     &python::string_concatenation::SPEC,
     &python::tensorflow_redundant_softmax::SPEC,
+    &java::xml_external_entity::SPEC,
     &java::insecure_hashing::SPEC,
     // Java: cryptography and TLS.
     //

@@ -1,5 +1,10 @@
 //! Java detectors.
 
+// Java: XML parsers and deserializer configuration.
+pub mod deserialization_config;
+pub mod xml;
+pub mod xml_external_entity;
+//
 pub mod insecure_hashing;
 //
 // Java: cryptography and TLS.
