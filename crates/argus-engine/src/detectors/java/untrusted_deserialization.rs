@@ -4,10 +4,17 @@ detector! {
     /// ## What it does
     /// Follows request input (the body stream, parameters, headers,
     /// cookies, uploaded files) into deserializers that build arbitrary
-    /// classes: `new ObjectInputStream(...)`, `XMLDecoder`, XStream's
-    /// `fromXML`, Commons Lang and Spring `SerializationUtils
-    /// .deserialize`, SnakeYAML's `Yaml.load` without a `SafeConstructor`,
-    /// Hessian and Burlap inputs.
+    /// classes: `new ObjectInputStream(...)` (without an
+    /// `ObjectInputFilter`), `XMLDecoder`, Commons Lang and Spring
+    /// `SerializationUtils.deserialize`, Hessian and Burlap inputs.
+    ///
+    /// Also reports deserializers configured to build any class whatever
+    /// the input: Jackson default typing (`enableDefaultTyping`,
+    /// `activateDefaultTyping` with a permissive validator),
+    /// `@JsonTypeInfo(use = Id.CLASS)` on properties of type `Object`,
+    /// XStream without an allow-list and SnakeYAML without a
+    /// `SafeConstructor`, when they read documents that are not the
+    /// application's own resources.
     ///
     /// ## Why is this bad?
     /// Deserializing a class graph chosen by the sender runs code in
@@ -42,8 +49,12 @@ detector! {
         access: Access::FullControl,
         effort: Effort::OverInternet,
         remediation: "Parse data formats into fixed types (JSON into a class) instead of deserializing class graphs; otherwise install an ObjectInputFilter allow-list.",
-        keywords: &["ObjectInputStream", "XMLDecoder", "fromXML", "deserialize", "Yaml", "HessianInput", "BurlapInput"],
-        check: Check::Taint { spec: &TAINT, kinds: &[], run: None },
+        keywords: &["ObjectInputStream", "XMLDecoder", "fromXML", "deserialize", "Yaml", "HessianInput", "BurlapInput", "DefaultTyping", "JsonTypeInfo", "XStream"],
+        check: Check::Taint {
+            spec: &TAINT,
+            kinds: &["method_invocation", "object_creation_expression", "annotation"],
+            run: Some(super::deserialization_config::check),
+        },
     };
 }
 
@@ -65,20 +76,6 @@ static TAINT: TaintSpec = TaintSpec {
             DESERIALIZE,
         ),
         Sink::new(
-            "com.thoughtworks.xstream.XStream.fromXML",
-            &[Arg::At(0, "xml")],
-            "untrusted-deserialization",
-            DESERIALIZE,
-        )
-        .when(no_xstream_allow_list),
-        Sink::new(
-            "XStream.fromXML",
-            &[Arg::At(0, "xml")],
-            "untrusted-deserialization",
-            DESERIALIZE,
-        )
-        .when(no_xstream_allow_list),
-        Sink::new(
             "org.apache.commons.lang3.SerializationUtils.deserialize",
             &[Arg::At(0, "data")],
             "untrusted-deserialization",
@@ -96,27 +93,6 @@ static TAINT: TaintSpec = TaintSpec {
             "untrusted-deserialization",
             DESERIALIZE,
         ),
-        Sink::new(
-            "org.yaml.snakeyaml.Yaml.load",
-            &[Arg::At(0, "yaml")],
-            "untrusted-deserialization",
-            DESERIALIZE,
-        )
-        .when(unsafe_yaml),
-        Sink::new(
-            "org.yaml.snakeyaml.Yaml.loadAll",
-            &[Arg::At(0, "yaml")],
-            "untrusted-deserialization",
-            DESERIALIZE,
-        )
-        .when(unsafe_yaml),
-        Sink::new(
-            "Yaml.load",
-            &[Arg::At(0, "yaml")],
-            "untrusted-deserialization",
-            DESERIALIZE,
-        )
-        .when(unsafe_yaml),
         Sink::new(
             "com.caucho.hessian.io.HessianInput",
             &[Arg::At(0, "stream")],
@@ -148,24 +124,4 @@ fn no_filter(call: Node<'_>, text: &str, _: &crate::semantic::SemanticModel) -> 
     !scope.contains("setObjectInputFilter")
         && !scope.contains("ValidatingObjectInputStream")
         && !node_text(call, text).contains("resolveClass")
-}
-
-/// XStream 1.4.18+ denies unknown types by default only when told which
-/// to allow; an explicit allow-list in the file makes it safe.
-fn no_xstream_allow_list(_: Node<'_>, text: &str, _: &crate::semantic::SemanticModel) -> bool {
-    ![
-        "allowTypes",
-        "addPermission",
-        "allowTypesByWildcard",
-        "allowTypeHierarchy",
-        "setupDefaultSecurity",
-    ]
-    .iter()
-    .any(|w| text.contains(w))
-}
-
-/// SnakeYAML builds arbitrary classes unless the `Yaml` was given a
-/// `SafeConstructor`.
-fn unsafe_yaml(_: Node<'_>, text: &str, _: &crate::semantic::SemanticModel) -> bool {
-    !text.contains("SafeConstructor")
 }
