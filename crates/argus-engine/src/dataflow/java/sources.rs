@@ -66,9 +66,14 @@ pub(super) const REQUEST_INPUT: &[(&str, &str)] = &[
 ];
 
 /// Request methods whose result cannot hold a raw line break: what the
-/// client can only send percent-encoded, and header values (a line break
-/// ends a header in HTTP's own framing).
+/// client can only send percent-encoded, header values (a line break ends
+/// a header in HTTP's own framing), and stream and part objects (logged,
+/// they print their identity, not their content).
 pub(super) const NO_LINE_BREAKS: &[&str] = &[
+    "getInputStream",
+    "getReader",
+    "getPart",
+    "getParts",
     "getRequestURI",
     "getRequestURL",
     "getQueryString",
