@@ -282,7 +282,7 @@ fn swallowed(call: Node<'_>, body: Node<'_>, text: &str) -> bool {
                 catches
                     && !descendants(*h).into_iter().any(|x| {
                         x.kind() == "throw_statement"
-                            || (x.kind() == "method_invocation" && !is_logging_call(x, text))
+                            || (x.kind() == "method_invocation" && !logged(x, *h, text))
                     })
             });
         }
