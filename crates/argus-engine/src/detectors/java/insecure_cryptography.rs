@@ -132,6 +132,19 @@ fn check(node: Node<'_>, checker: &mut Checker<'_>) {
         let Some(curve) = constant_string(arg, checker.text) else {
             return;
         };
+        // A provider's table of supported curves (`table.put(192, new
+        // ECGenParameterSpec("prime192v1"))`) generates nothing.
+        if node
+            .parent()
+            .filter(|p| p.kind() == "argument_list")
+            .and_then(|p| p.parent())
+            .is_some_and(|call| {
+                call.kind() == "method_invocation"
+                    && !matches!(method_name(call, checker.text), Some("initialize" | "init"))
+            })
+        {
+            return;
+        }
         if WEAK_CURVES.iter().any(|c| c.eq_ignore_ascii_case(curve.trim())) {
             let mut violation = Violation::new(
                 "weak-curve",
@@ -311,8 +324,28 @@ fn filled(scope: Node<'_>, name: &str, decl_name: Node<'_>, text: &str) -> bool 
     })
 }
 
+/// Whether a spec goes straight to `init(Cipher.DECRYPT_MODE, ...)` or
+/// `UNWRAP_MODE`: decryption must use whatever IV the sender's protocol
+/// fixed (OpenPGP CFB and CMS key transport use a zero IV with a fresh
+/// key).
+fn used_to_decrypt(creation: Node<'_>, text: &str) -> bool {
+    creation
+        .parent()
+        .filter(|p| p.kind() == "argument_list")
+        .and_then(|p| p.parent())
+        .filter(|call| method_name(*call, text) == Some("init"))
+        .and_then(|call| call_args(call).first().copied())
+        .is_some_and(|mode| {
+            let mode = node_text(mode, text);
+            mode.ends_with("DECRYPT_MODE") || mode.ends_with("UNWRAP_MODE")
+        })
+}
+
 fn check_iv(creation: Node<'_>, iv: Node<'_>, checker: &mut Checker<'_>) {
     let text = checker.text;
+    if used_to_decrypt(creation, text) {
+        return;
+    }
     let constant = if constant_bytes(iv, text) {
         true
     } else if iv.kind() == "identifier" {
