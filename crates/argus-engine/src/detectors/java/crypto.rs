@@ -258,3 +258,55 @@ pub fn local_or_example_host(host: &str) -> bool {
             .any(|d| lower == *d || lower.ends_with(&format!(".{d}")))
         || !lower.contains('.') && !lower.contains(':')
 }
+
+/// The transformation a `Cipher` variable was made for: the constant
+/// given to the `Cipher.getInstance` call that initialises it, or that the
+/// enclosing method last assigned to it before `at`.
+pub fn cipher_transformation(
+    checker: &Checker<'_>,
+    recv: Node<'_>,
+    at: Node<'_>,
+) -> Option<String> {
+    const GET_INSTANCE: &[&str] = &["javax.crypto.Cipher.getInstance"];
+    let text = checker.text;
+    let from_call = |call: Node<'_>| -> Option<String> {
+        if call.kind() != "method_invocation" || !calls(checker, call, GET_INSTANCE) {
+            return None;
+        }
+        super::constant_string(*super::call_args(call).first()?, text)
+    };
+    let name = node_text(recv, text);
+    let mut assigned = None;
+    if let Some(method) = enclosing_method(at) {
+        for node in descendants(method) {
+            if node.start_byte() >= at.start_byte() {
+                break;
+            }
+            if node.kind() == "assignment_expression"
+                && node
+                    .child_by_field_name("left")
+                    .is_some_and(|l| node_text(l, text) == name)
+            {
+                assigned = node.child_by_field_name("right");
+            }
+        }
+    }
+    if let Some(value) = assigned {
+        return from_call(value);
+    }
+    from_call(declaration_of(recv, text)?.value?)
+}
+
+/// Whether a transformation names a public-key cipher, which buffers all
+/// input until `doFinal` (`RSA/ECB/OAEPWithSHA-256AndMGF1Padding`,
+/// `ElGamal`, `ECIES`).
+pub fn asymmetric_transformation(transformation: &str) -> bool {
+    let algorithm = transformation
+        .split('/')
+        .next()
+        .unwrap_or("")
+        .to_ascii_uppercase();
+    ["RSA", "ELGAMAL", "ECIES", "IES", "DHIES", "ECDH", "SM2", "NTRU", "MCELIECE"]
+        .iter()
+        .any(|a| algorithm.starts_with(a))
+}

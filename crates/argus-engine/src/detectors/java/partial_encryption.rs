@@ -1,12 +1,15 @@
 use super::super::prelude::*;
-use super::crypto::variable_is;
+use super::crypto::{asymmetric_transformation, cipher_transformation};
 use super::{call_args, method_name, receiver};
 
 detector! {
     /// ## What it does
     /// Finds `cipher.update(data)` and `cipher.update(data, offset, length)`
-    /// called as a statement on a `javax.crypto.Cipher`, so the bytes it
-    /// returns are thrown away and only what `doFinal` returns is kept.
+    /// called as a statement on a symmetric `javax.crypto.Cipher` (one made
+    /// by `Cipher.getInstance` with a known non-RSA transformation), so the
+    /// bytes it returns are thrown away and only what `doFinal` returns is
+    /// kept. Public-key ciphers (RSA, ElGamal, IES) are not reported: they
+    /// return nothing from `update` and everything from `doFinal`.
     ///
     /// The forms of `update` that write into an output buffer
     /// (`update(input, offset, length, output)`, `update(ByteBuffer,
@@ -54,8 +57,6 @@ detector! {
     };
 }
 
-const CIPHER: &[&str] = &["javax.crypto.Cipher"];
-const CIPHER_GET_INSTANCE: &[&str] = &["javax.crypto.Cipher.getInstance"];
 
 fn check(call: Node<'_>, checker: &mut Checker<'_>) {
     let text = checker.text;
@@ -71,12 +72,18 @@ fn check(call: Node<'_>, checker: &mut Checker<'_>) {
     let Some(recv) = receiver(call) else {
         return;
     };
-    if !matches!(recv.kind(), "identifier" | "field_access")
-        || !variable_is(checker, recv, CIPHER, CIPHER_GET_INSTANCE)
-    {
+    if !matches!(recv.kind(), "identifier" | "field_access") {
         return;
     }
-    // `update(ByteBuffer)` does not exist; a single argument is a byte array.
+    // Only a cipher known to be symmetric: public-key ciphers (RSA,
+    // ElGamal, IES) buffer everything until doFinal and return nothing
+    // from update, and a cipher handed in may be one.
+    let Some(transformation) = cipher_transformation(checker, recv, call) else {
+        return;
+    };
+    if asymmetric_transformation(&transformation) {
+        return;
+    }
     checker.report(
         call,
         Violation::new(
