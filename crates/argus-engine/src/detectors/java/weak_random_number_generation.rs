@@ -1,5 +1,5 @@
 use super::super::common::judge_random_target;
-use super::super::context::Context;
+use super::super::context::{Context, words};
 use super::super::prelude::*;
 use super::crypto::{DeclarationKind, calls, declaration_of};
 use super::{call_args, descendants, enclosing_class, enclosing_method, method_name, receiver};
@@ -212,8 +212,20 @@ fn method_of(node: Node<'_>) -> Option<Node<'_>> {
     None
 }
 
+/// Names of cryptographic inputs beyond the shared vocabulary: an `iv`,
+/// and (for an array filled by `nextBytes`) a `key`.
+fn key_material(name: &str, filled_array: bool) -> Option<Context> {
+    let words = words(name);
+    if words.iter().any(|w| w == "iv" || w == "ivs") {
+        return Some(Context::Sensitive("iv".to_string()));
+    }
+    (filled_array && words.last().is_some_and(|w| w == "key" || w == "keys"))
+        .then(|| Context::Sensitive("key".to_string()))
+}
+
 /// What the value produced at `value` (a call yielding random data) is for.
 fn judge_value(value: Node<'_>, text: &str) -> Context {
+    let fills = method_name(value, text) == Some("nextBytes");
     let mut names = Vec::new();
     // `random.nextBytes(salt)`: the filled array names the value.
     if method_name(value, text) == Some("nextBytes")
@@ -264,7 +276,8 @@ fn judge_value(value: Node<'_>, text: &str) -> Context {
     // even inside `resetPassword`.
     names
         .iter()
-        .find_map(|n| judge_random_target(n))
+        .enumerate()
+        .find_map(|(i, n)| judge_random_target(n).or_else(|| key_material(n, i == 0 && fills)))
         .unwrap_or(Context::Unknown)
 }
 
