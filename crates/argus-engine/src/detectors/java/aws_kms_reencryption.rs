@@ -54,9 +54,9 @@ const KMS_PACKAGES: &[&str] = &[
 /// Whether a call is a KMS `decrypt`: its request is a `DecryptRequest`.
 fn is_kms_decrypt(call: Node<'_>, text: &str) -> bool {
     matches!(method_name(call, text), Some("decrypt" | "decryptAsync"))
-        && call
-            .child_by_field_name("arguments")
-            .is_some_and(|a| node_text(a, text).contains("DecryptRequest") || decrypt_request_variable(a, text))
+        && call.child_by_field_name("arguments").is_some_and(|a| {
+            node_text(a, text).contains("DecryptRequest") || decrypt_request_variable(a, text)
+        })
 }
 
 /// `kms.decrypt(request)` with `DecryptRequest request = ...` declared in
@@ -106,8 +106,14 @@ fn check(call: Node<'_>, checker: &mut Checker<'_>) {
             break;
         }
         let (name, value) = match node.kind() {
-            "variable_declarator" => (node.child_by_field_name("name"), node.child_by_field_name("value")),
-            "assignment_expression" => (node.child_by_field_name("left"), node.child_by_field_name("right")),
+            "variable_declarator" => (
+                node.child_by_field_name("name"),
+                node.child_by_field_name("value"),
+            ),
+            "assignment_expression" => (
+                node.child_by_field_name("left"),
+                node.child_by_field_name("right"),
+            ),
             _ => continue,
         };
         let (Some(name), Some(value)) = (name, value) else {

@@ -112,7 +112,9 @@ fn same_path(earlier: Node<'_>, later: Node<'_>) -> bool {
                 let consequence = n.child_by_field_name("consequence");
                 let alternative = n.child_by_field_name("alternative");
                 let within = |b: Option<Node<'_>>, x: Node<'_>| {
-                    b.is_some_and(|b| x.start_byte() >= b.start_byte() && x.end_byte() <= b.end_byte())
+                    b.is_some_and(|b| {
+                        x.start_byte() >= b.start_byte() && x.end_byte() <= b.end_byte()
+                    })
                 };
                 if (within(consequence, earlier) && within(alternative, later))
                     || (within(alternative, earlier) && within(consequence, later))

@@ -127,7 +127,10 @@ pub fn declaration_of<'t>(ident: Node<'t>, text: &str) -> Option<Declaration<'t>
 fn field_declaration<'t>(from: Node<'t>, name: &str, text: &str) -> Option<Declaration<'t>> {
     let mut scope = from.parent();
     while let Some(node) = scope {
-        if matches!(node.kind(), "class_body" | "interface_body" | "enum_body_declarations") {
+        if matches!(
+            node.kind(),
+            "class_body" | "interface_body" | "enum_body_declarations"
+        ) {
             let mut cursor = node.walk();
             for member in node.named_children(&mut cursor) {
                 if !matches!(member.kind(), "field_declaration" | "constant_declaration") {
@@ -165,7 +168,9 @@ pub fn is_final_field(decl: &Declaration<'_>, text: &str) -> bool {
                     || member
                         .named_child(0)
                         .filter(|m| m.kind() == "modifiers")
-                        .is_some_and(|m| node_text(m, text).split_whitespace().any(|w| w == "final"))
+                        .is_some_and(|m| {
+                            node_text(m, text).split_whitespace().any(|w| w == "final")
+                        })
             })
 }
 
@@ -306,7 +311,9 @@ pub fn asymmetric_transformation(transformation: &str) -> bool {
         .next()
         .unwrap_or("")
         .to_ascii_uppercase();
-    ["RSA", "ELGAMAL", "ECIES", "IES", "DHIES", "ECDH", "SM2", "NTRU", "MCELIECE"]
-        .iter()
-        .any(|a| algorithm.starts_with(a))
+    [
+        "RSA", "ELGAMAL", "ECIES", "IES", "DHIES", "ECDH", "SM2", "NTRU", "MCELIECE",
+    ]
+    .iter()
+    .any(|a| algorithm.starts_with(a))
 }

@@ -81,13 +81,12 @@ fn check(node: Node<'_>, checker: &mut Checker<'_>) {
     let text = checker.text;
     match node.kind() {
         "method_declaration" => check_trust_manager(node, checker),
-        "object_creation_expression" => {
+        "object_creation_expression"
             if node.child_by_field_name("body").is_none()
                 && calls(checker, node, TRUST_ALL)
-                && !inside_own_class(node, text)
-            {
-                report_strategy(node, checker);
-            }
+                && !inside_own_class(node, text) =>
+        {
+            report_strategy(node, checker);
         }
         "field_access" => {
             if node
@@ -129,7 +128,12 @@ fn check(node: Node<'_>, checker: &mut Checker<'_>) {
 fn inside_own_class(node: Node<'_>, text: &str) -> bool {
     enclosing_class(node)
         .and_then(|c| c.child_by_field_name("name"))
-        .is_some_and(|n| matches!(node_text(n, text), "TrustAllStrategy" | "TrustSelfSignedStrategy"))
+        .is_some_and(|n| {
+            matches!(
+                node_text(n, text),
+                "TrustAllStrategy" | "TrustSelfSignedStrategy"
+            )
+        })
 }
 
 fn report_strategy(node: Node<'_>, checker: &mut Checker<'_>) {
@@ -157,9 +161,12 @@ pub(super) fn returns_true(lambda: Node<'_>, text: &str) -> bool {
                 .filter(|s| !s.kind().contains("comment"))
                 .collect();
             statements.iter().all(|s| {
-                (s.kind() == "return_statement" && s.named_child(0).is_some_and(|v| v.kind() == "true"))
+                (s.kind() == "return_statement"
+                    && s.named_child(0).is_some_and(|v| v.kind() == "true"))
                     || (s.kind() == "expression_statement"
-                        && s.named_child(0).is_some_and(|c| c.kind() == "method_invocation" && is_logging_call(c, text)))
+                        && s.named_child(0).is_some_and(|c| {
+                            c.kind() == "method_invocation" && is_logging_call(c, text)
+                        }))
             }) && statements.iter().any(|s| s.kind() == "return_statement")
         }
         _ => {
@@ -226,7 +233,9 @@ fn accepts_everything(body: Node<'_>, text: &str) -> bool {
     }
     nodes.iter().all(|n| match n.kind() {
         "method_invocation" => logged(*n, body, text) || swallowed(*n, body, text),
-        "object_creation_expression" | "explicit_constructor_invocation" => swallowed(*n, body, text),
+        "object_creation_expression" | "explicit_constructor_invocation" => {
+            swallowed(*n, body, text)
+        }
         // Reading fields, local assignments and returns do not reject.
         _ => true,
     })

@@ -168,7 +168,9 @@ fn check_ssl_context(call: Node<'_>, checker: &mut Checker<'_>) {
     }
     let mut violation = Violation::new(
         "obsolete-tls",
-        format!("SSLContext.getInstance(\"{protocol}\") asks for an obsolete protocol (SSL, TLS 1.0 and 1.1 are broken or deprecated): use \"TLSv1.2\" or \"TLSv1.3\""),
+        format!(
+            "SSLContext.getInstance(\"{protocol}\") asks for an obsolete protocol (SSL, TLS 1.0 and 1.1 are broken or deprecated): use \"TLSv1.2\" or \"TLSv1.3\""
+        ),
     );
     if arg.kind() == "string_literal"
         && let Some(edit) = replace_string_value(arg, checker.text, "TLSv1.2")
@@ -187,7 +189,9 @@ fn protocol_array<'t>(arg: Node<'t>, text: &str) -> Option<(Node<'t>, bool)> {
         "identifier" => {
             let value = declaration_of(arg, text)?.value?;
             match value.kind() {
-                "array_creation_expression" => value.child_by_field_name("value").map(|v| (v, false)),
+                "array_creation_expression" => {
+                    value.child_by_field_name("value").map(|v| (v, false))
+                }
                 "array_initializer" => Some((value, false)),
                 _ => None,
             }
@@ -205,22 +209,34 @@ fn check_protocol_list(call: Node<'_>, checker: &mut Checker<'_>) {
         return;
     };
     let mut cursor = array.walk();
-    let elements: Vec<Node<'_>> = array.named_children(&mut cursor).filter(|e| !e.kind().contains("comment")).collect();
+    let elements: Vec<Node<'_>> = array
+        .named_children(&mut cursor)
+        .filter(|e| !e.kind().contains("comment"))
+        .collect();
     let values: Vec<Option<String>> = elements.iter().map(|e| constant_string(*e, text)).collect();
     let weak: Vec<&String> = values.iter().flatten().filter(|v| obsolete(v)).collect();
     if weak.is_empty() {
         return;
     }
-    let shown = weak.iter().map(|w| w.as_str()).collect::<Vec<_>>().join(", ");
+    let shown = weak
+        .iter()
+        .map(|w| w.as_str())
+        .collect::<Vec<_>>()
+        .join(", ");
     let mut violation = Violation::new(
         "obsolete-tls",
-        format!("The enabled protocols include {shown}: SSLv3, TLS 1.0 and TLS 1.1 are broken or deprecated; enable only TLSv1.2 and TLSv1.3"),
+        format!(
+            "The enabled protocols include {shown}: SSLv3, TLS 1.0 and TLS 1.1 are broken or deprecated; enable only TLSv1.2 and TLSv1.3"
+        ),
     );
     if inline && values.iter().all(Option::is_some) {
         let kept: Vec<&str> = elements
             .iter()
             .zip(&values)
-            .filter(|(_, v)| v.as_deref().is_some_and(|v| !obsolete(v) && !v.eq_ignore_ascii_case("SSLv2Hello")))
+            .filter(|(_, v)| {
+                v.as_deref()
+                    .is_some_and(|v| !obsolete(v) && !v.eq_ignore_ascii_case("SSLv2Hello"))
+            })
             .map(|(e, _)| node_text(*e, text))
             .collect();
         let list = if kept.is_empty() {
@@ -290,7 +306,17 @@ fn url_text<'t>(arg: Node<'t>, text: &str) -> Option<(String, Option<Node<'t>>)>
         return url_text(left, text).map(|(s, n)| {
             // A concatenation continues past the literal: the host is only
             // known when the literal already reaches the path.
-            (if s.trim_start_matches(|c: char| c.is_ascii_alphabetic()).trim_start_matches("://").contains('/') { s } else { String::new() }, n)
+            (
+                if s.trim_start_matches(|c: char| c.is_ascii_alphabetic())
+                    .trim_start_matches("://")
+                    .contains('/')
+                {
+                    s
+                } else {
+                    String::new()
+                },
+                n,
+            )
         });
     }
     let value = constant_string(arg, text)?;
@@ -311,14 +337,26 @@ fn report_url(call: Node<'_>, arg: Node<'_>, checker: &mut Checker<'_>) {
     }
     let mut violation = Violation::new(
         "plaintext-url",
-        format!("This connection uses plain {} to a remote host: anyone on the network can read and change the traffic; use {}", scheme.to_ascii_uppercase(), if scheme == "http" { "HTTPS" } else { "SFTP or FTPS" }),
+        format!(
+            "This connection uses plain {} to a remote host: anyone on the network can read and change the traffic; use {}",
+            scheme.to_ascii_uppercase(),
+            if scheme == "http" {
+                "HTTPS"
+            } else {
+                "SFTP or FTPS"
+            }
+        ),
     );
     if scheme == "http"
         && let Some(literal) = literal
         && let Some(at) = node_text(literal, text).find("http://")
     {
         let start = literal.start_byte() + at;
-        violation = violation.with_fix(Fix::replace("Use https://", start..start + "http://".len(), "https://"));
+        violation = violation.with_fix(Fix::replace(
+            "Use https://",
+            start..start + "http://".len(),
+            "https://",
+        ));
     }
     checker.report(call, violation);
 }
@@ -329,16 +367,18 @@ fn check_opened_url(call: Node<'_>, recv: Node<'_>, checker: &mut Checker<'_>) {
     let creation = match recv.kind() {
         "object_creation_expression" => Some(recv),
         "parenthesized_expression" => recv.named_child(0),
-        "identifier" => declaration_of(recv, text).and_then(|d| d.value).filter(|_| {
-            // Reassigned URLs are not followed.
-            enclosing_method(recv).is_some_and(|m| {
-                !descendants(m).into_iter().any(|n| {
-                    n.kind() == "assignment_expression"
-                        && n.child_by_field_name("left")
-                            .is_some_and(|l| node_text(l, text) == node_text(recv, text))
+        "identifier" => declaration_of(recv, text)
+            .and_then(|d| d.value)
+            .filter(|_| {
+                // Reassigned URLs are not followed.
+                enclosing_method(recv).is_some_and(|m| {
+                    !descendants(m).into_iter().any(|n| {
+                        n.kind() == "assignment_expression"
+                            && n.child_by_field_name("left")
+                                .is_some_and(|l| node_text(l, text) == node_text(recv, text))
+                    })
                 })
-            })
-        }),
+            }),
         _ => None,
     };
     let Some(creation) = creation.filter(|c| c.kind() == "object_creation_expression") else {

@@ -1,6 +1,8 @@
 use super::super::prelude::*;
 use super::crypto::{DeclarationKind, calls, declaration_of, is_final_field, variable_is};
-use super::{call_args, constant_string, descendants, enclosing_method, int_literal, method_name, receiver};
+use super::{
+    call_args, constant_string, descendants, enclosing_method, int_literal, method_name, receiver,
+};
 use crate::fix::replace_string_value;
 
 detector! {
@@ -100,12 +102,42 @@ const WEAK_CIPHERS: &[(&str, &str)] = &[
 
 /// Curves with fewer than 224 bits.
 const WEAK_CURVES: &[&str] = &[
-    "secp112r1", "secp112r2", "secp128r1", "secp128r2", "secp160k1", "secp160r1", "secp160r2",
-    "secp192k1", "secp192r1", "prime192v1", "prime192v2", "prime192v3", "sect113r1", "sect113r2",
-    "sect131r1", "sect131r2", "sect163k1", "sect163r1", "sect163r2", "sect193r1", "sect193r2",
-    "c2pnb163v1", "c2pnb163v2", "c2pnb163v3", "c2pnb176w1", "c2tnb191v1", "c2tnb191v2",
-    "c2tnb191v3", "brainpoolP160r1", "brainpoolP160t1", "brainpoolP192r1", "brainpoolP192t1",
-    "P-192", "B-163", "K-163", "NIST P-192",
+    "secp112r1",
+    "secp112r2",
+    "secp128r1",
+    "secp128r2",
+    "secp160k1",
+    "secp160r1",
+    "secp160r2",
+    "secp192k1",
+    "secp192r1",
+    "prime192v1",
+    "prime192v2",
+    "prime192v3",
+    "sect113r1",
+    "sect113r2",
+    "sect131r1",
+    "sect131r2",
+    "sect163k1",
+    "sect163r1",
+    "sect163r2",
+    "sect193r1",
+    "sect193r2",
+    "c2pnb163v1",
+    "c2pnb163v2",
+    "c2pnb163v3",
+    "c2pnb176w1",
+    "c2tnb191v1",
+    "c2tnb191v2",
+    "c2tnb191v3",
+    "brainpoolP160r1",
+    "brainpoolP160t1",
+    "brainpoolP192r1",
+    "brainpoolP192t1",
+    "P-192",
+    "B-163",
+    "K-163",
+    "NIST P-192",
 ];
 
 fn check(node: Node<'_>, checker: &mut Checker<'_>) {
@@ -145,10 +177,15 @@ fn check(node: Node<'_>, checker: &mut Checker<'_>) {
         {
             return;
         }
-        if WEAK_CURVES.iter().any(|c| c.eq_ignore_ascii_case(curve.trim())) {
+        if WEAK_CURVES
+            .iter()
+            .any(|c| c.eq_ignore_ascii_case(curve.trim()))
+        {
             let mut violation = Violation::new(
                 "weak-curve",
-                format!("The elliptic curve `{curve}` has fewer than 224 bits: its keys can be broken"),
+                format!(
+                    "The elliptic curve `{curve}` has fewer than 224 bits: its keys can be broken"
+                ),
             );
             if arg.kind() == "string_literal"
                 && let Some(edit) = replace_string_value(arg, checker.text, "secp256r1")
@@ -229,7 +266,17 @@ fn check_cipher(call: Node<'_>, checker: &mut Checker<'_>) {
     }
     let block_cipher = matches!(
         base,
-        "AES" | "AESWRAP" | "ARIA" | "CAMELLIA" | "SEED" | "SM4" | "TWOFISH" | "SERPENT" | "CAST5" | "CAST6" | "IDEA"
+        "AES"
+            | "AESWRAP"
+            | "ARIA"
+            | "CAMELLIA"
+            | "SEED"
+            | "SM4"
+            | "TWOFISH"
+            | "SERPENT"
+            | "CAST5"
+            | "CAST6"
+            | "IDEA"
     );
     if !block_cipher || base == "AESWRAP" {
         return;
@@ -248,7 +295,9 @@ fn check_cipher(call: Node<'_>, checker: &mut Checker<'_>) {
     };
     let mut violation = Violation::new(
         "ecb-mode",
-        format!("{shown} encrypts equal blocks to equal ciphertext and reveals patterns in the data: use AES/GCM/NoPadding"),
+        format!(
+            "{shown} encrypts equal blocks to equal ciphertext and reveals patterns in the data: use AES/GCM/NoPadding"
+        ),
     );
     if literal
         && base == "AES"
@@ -273,9 +322,7 @@ fn constant_bytes(expr: Node<'_>, text: &str) -> bool {
                 .is_some_and(|t| node_text(t, text) == "byte");
             type_is_byte
                 && (expr.child_by_field_name("value").is_some()
-                    || expr
-                        .child_by_field_name("dimensions")
-                        .is_some())
+                    || expr.child_by_field_name("dimensions").is_some())
         }
         "method_invocation" => {
             method_name(expr, text) == Some("getBytes")
@@ -305,15 +352,19 @@ fn filled(scope: Node<'_>, name: &str, decl_name: Node<'_>, text: &str) -> bool 
                 .parent()
                 .is_some_and(|c| c.kind() != "object_creation_expression"),
             "assignment_expression" => parent.child_by_field_name("left") == Some(n),
-            "array_access" => parent.child_by_field_name("array") == Some(n)
-                && parent.parent().is_some_and(|a| {
-                    a.kind() == "assignment_expression"
-                        && a.child_by_field_name("left") == Some(parent)
-                }),
+            "array_access" => {
+                parent.child_by_field_name("array") == Some(n)
+                    && parent.parent().is_some_and(|a| {
+                        a.kind() == "assignment_expression"
+                            && a.child_by_field_name("left") == Some(parent)
+                    })
+            }
             "field_access" => {
                 // `this.iv = ...`
                 parent.child_by_field_name("field") == Some(n)
-                    && parent.child_by_field_name("object").is_some_and(|o| o.kind() == "this")
+                    && parent
+                        .child_by_field_name("object")
+                        .is_some_and(|o| o.kind() == "this")
                     && parent.parent().is_some_and(|a| {
                         a.kind() == "assignment_expression"
                             && a.child_by_field_name("left") == Some(parent)
@@ -404,7 +455,11 @@ fn constant_int(expr: Node<'_>, text: &str) -> Option<i64> {
 }
 
 /// The algorithm a generator variable was created for.
-fn generator_algorithm(recv: Node<'_>, checker: &Checker<'_>, factories: &[&str]) -> Option<String> {
+fn generator_algorithm(
+    recv: Node<'_>,
+    checker: &Checker<'_>,
+    factories: &[&str],
+) -> Option<String> {
     let decl = declaration_of(recv, checker.text)?;
     let value = decl.value?;
     if value.kind() != "method_invocation" || !calls(checker, value, factories) {
@@ -442,7 +497,15 @@ fn check_key_size(call: Node<'_>, checker: &mut Checker<'_>) {
         if size >= minimum {
             return;
         }
-        report_size(call, size_arg, size, &algorithm, minimum, replacement, checker);
+        report_size(
+            call,
+            size_arg,
+            size,
+            &algorithm,
+            minimum,
+            replacement,
+            checker,
+        );
     } else if symmetric {
         let Some(algorithm) = generator_algorithm(recv, checker, KEY_GENERATOR_GET) else {
             return;
@@ -467,7 +530,9 @@ fn report_size(
 ) {
     let mut violation = Violation::new(
         "small-key",
-        format!("{size}-bit {algorithm} keys are too small to resist brute force or factoring: use at least {minimum} bits"),
+        format!(
+            "{size}-bit {algorithm} keys are too small to resist brute force or factoring: use at least {minimum} bits"
+        ),
     );
     if !replacement.is_empty() && int_literal(size_arg, checker.text).is_some() {
         violation = violation.with_fix(Fix::replace(

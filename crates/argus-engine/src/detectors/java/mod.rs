@@ -3,15 +3,15 @@
 pub mod insecure_hashing;
 //
 // Java: cryptography and TLS.
-mod crypto;
-pub mod insecure_cryptography;
-pub mod weak_random_number_generation;
-pub mod insecure_connection;
-pub mod improper_certificate_validation;
-pub mod unverified_hostname;
-pub mod partial_encryption;
-pub mod cipher_update_aad;
 pub mod aws_kms_reencryption;
+pub mod cipher_update_aad;
+mod crypto;
+pub mod improper_certificate_validation;
+pub mod insecure_connection;
+pub mod insecure_cryptography;
+pub mod partial_encryption;
+pub mod unverified_hostname;
+pub mod weak_random_number_generation;
 //
 // Java: web configuration, credentials and files.
 //

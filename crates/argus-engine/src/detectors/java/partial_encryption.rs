@@ -57,11 +57,12 @@ detector! {
     };
 }
 
-
 fn check(call: Node<'_>, checker: &mut Checker<'_>) {
     let text = checker.text;
     if method_name(call, text) != Some("update")
-        || call.parent().is_none_or(|p| p.kind() != "expression_statement")
+        || call
+            .parent()
+            .is_none_or(|p| p.kind() != "expression_statement")
     {
         return;
     }

@@ -60,6 +60,8 @@ const ALLOW_ALL: &[&str] = &[
     "AllowAllHostnameVerifier",
 ];
 
+const ALLOW_ALL_MESSAGE: &str = "This hostname verifier accepts every host name";
+
 /// Calls whose argument is a hostname verifier.
 const VERIFIER_SETTERS: &[&str] = &[
     "setHostnameVerifier",
@@ -73,18 +75,15 @@ fn check(node: Node<'_>, checker: &mut Checker<'_>) {
     let text = checker.text;
     match node.kind() {
         "method_declaration" => check_verify_method(node, checker),
-        "lambda_expression" => {
-            if lambda_is_verifier(node, checker) && returns_true(node, text) {
-                report(node, "This hostname verifier accepts every host name", checker);
-            }
+        "lambda_expression" if lambda_is_verifier(node, checker) && returns_true(node, text) => {
+            report(node, ALLOW_ALL_MESSAGE, checker);
         }
-        "object_creation_expression" => {
+        "object_creation_expression"
             if node.child_by_field_name("body").is_none()
                 && calls(checker, node, ALLOW_ALL)
-                && !inside_own_class(node, text)
-            {
-                report(node, "This hostname verifier accepts every host name", checker);
-            }
+                && !inside_own_class(node, text) =>
+        {
+            report(node, ALLOW_ALL_MESSAGE, checker);
         }
         "field_access" => {
             let Some(field) = node.child_by_field_name("field") else {
@@ -103,11 +102,11 @@ fn check(node: Node<'_>, checker: &mut Checker<'_>) {
             if (allow_all_instance || field == "ALLOW_ALL_HOSTNAME_VERIFIER")
                 && !inside_own_class(node, text)
             {
-                report(node, "This hostname verifier accepts every host name", checker);
+                report(node, ALLOW_ALL_MESSAGE, checker);
             }
         }
         // A statically imported `ALLOW_ALL_HOSTNAME_VERIFIER`.
-        "identifier" => {
+        "identifier"
             if node_text(node, text) == "ALLOW_ALL_HOSTNAME_VERIFIER"
                 && node.parent().is_some_and(|p| {
                     p.kind() == "argument_list"
@@ -119,10 +118,9 @@ fn check(node: Node<'_>, checker: &mut Checker<'_>) {
                 && checker
                     .semantic
                     .binding("ALLOW_ALL_HOSTNAME_VERIFIER")
-                    .is_some()
-            {
-                report(node, "This hostname verifier accepts every host name", checker);
-            }
+                    .is_some() =>
+        {
+            report(node, ALLOW_ALL_MESSAGE, checker);
         }
         _ => {}
     }
@@ -146,7 +144,10 @@ fn inside_own_class(node: Node<'_>, text: &str) -> bool {
             let name = node_text(n, text);
             matches!(
                 name,
-                "NoopHostnameVerifier" | "AllowAllHostnameVerifier" | "SSLSocketFactory" | "SSLConnectionSocketFactory"
+                "NoopHostnameVerifier"
+                    | "AllowAllHostnameVerifier"
+                    | "SSLSocketFactory"
+                    | "SSLConnectionSocketFactory"
             )
         })
 }
@@ -226,13 +227,18 @@ fn check_verify_method(method: Node<'_>, checker: &mut Checker<'_>) {
         && statements.iter().all(|s| {
             (s.kind() == "return_statement" && s.named_child(0).is_some_and(|v| v.kind() == "true"))
                 || (s.kind() == "expression_statement"
-                    && s.named_child(0)
-                        .is_some_and(|c| c.kind() == "method_invocation" && is_logging_call(c, text)))
+                    && s.named_child(0).is_some_and(|c| {
+                        c.kind() == "method_invocation" && is_logging_call(c, text)
+                    }))
         })
-        && !descendants(body)
-            .iter()
-            .any(|n| n.kind() == "return_statement" && n.named_child(0).is_some_and(|v| v.kind() != "true"));
+        && !descendants(body).iter().any(|n| {
+            n.kind() == "return_statement" && n.named_child(0).is_some_and(|v| v.kind() != "true")
+        });
     if always_true {
-        report(name, "This HostnameVerifier.verify returns true for every host name", checker);
+        report(
+            name,
+            "This HostnameVerifier.verify returns true for every host name",
+            checker,
+        );
     }
 }

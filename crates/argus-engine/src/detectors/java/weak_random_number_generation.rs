@@ -115,9 +115,16 @@ fn target(outer: Node<'_>, text: &str) -> Option<(String, bool)> {
             "field_access" => n
                 .child_by_field_name("field")
                 .map(|f| (node_text(f, text).to_string(), false)),
-            "array_access" => n
-                .child_by_field_name("array")
-                .map(|a| (node_text(a, text).rsplit('.').next().unwrap_or("").to_string(), a.kind() == "identifier")),
+            "array_access" => n.child_by_field_name("array").map(|a| {
+                (
+                    node_text(a, text)
+                        .rsplit('.')
+                        .next()
+                        .unwrap_or("")
+                        .to_string(),
+                    a.kind() == "identifier",
+                )
+            }),
             _ => None,
         }
     };
@@ -136,8 +143,10 @@ fn collector(start: Node<'_>, text: &str) -> Option<String> {
         match parent.kind() {
             "argument_list" => {
                 let call = parent.parent()?;
-                if matches!(method_name(call, text), Some("append" | "add" | "insert" | "put" | "write"))
-                    && let Some(r) = receiver(call)
+                if matches!(
+                    method_name(call, text),
+                    Some("append" | "add" | "insert" | "put" | "write")
+                ) && let Some(r) = receiver(call)
                 {
                     let mut head = r;
                     while head.kind() == "method_invocation" {
@@ -150,7 +159,10 @@ fn collector(start: Node<'_>, text: &str) -> Option<String> {
                 }
                 current = call;
             }
-            "method_invocation" | "binary_expression" | "parenthesized_expression" | "cast_expression" => {
+            "method_invocation"
+            | "binary_expression"
+            | "parenthesized_expression"
+            | "cast_expression" => {
                 current = parent;
             }
             _ => return None,
@@ -185,10 +197,12 @@ fn returns_variable(method: Node<'_>, name: &str, text: &str) -> bool {
                         .iter()
                         .any(|a| a.kind() == "identifier" && node_text(*a, text) == name);
                 }
-                "parenthesized_expression" | "cast_expression" => match head.named_child(head.named_child_count().saturating_sub(1) as u32) {
-                    Some(h) => head = h,
-                    None => return false,
-                },
+                "parenthesized_expression" | "cast_expression" => {
+                    match head.named_child(head.named_child_count().saturating_sub(1) as u32) {
+                        Some(h) => head = h,
+                        None => return false,
+                    }
+                }
                 _ => break,
             }
         }
@@ -231,7 +245,11 @@ fn judge_value(value: Node<'_>, text: &str) -> Context {
     if method_name(value, text) == Some("nextBytes")
         && let Some(&arg) = call_args(value).first()
     {
-        let shown = node_text(arg, text).rsplit('.').next().unwrap_or("").to_string();
+        let shown = node_text(arg, text)
+            .rsplit('.')
+            .next()
+            .unwrap_or("")
+            .to_string();
         names.push(shown);
     }
     let outer = carrier(value, text, &mut names);
@@ -311,7 +329,9 @@ fn judge_generator(creation: Node<'_>, text: &str) -> Context {
     };
     // The variable's uses: in the enclosing method for a local, in the
     // class for a field.
-    let is_field = parent.parent().is_some_and(|d| d.kind() == "field_declaration")
+    let is_field = parent
+        .parent()
+        .is_some_and(|d| d.kind() == "field_declaration")
         || parent.kind() == "assignment_expression"
             && parent.child_by_field_name("left").is_some_and(|l| {
                 l.kind() == "field_access"
@@ -335,9 +355,13 @@ fn judge_generator(creation: Node<'_>, text: &str) -> Context {
         };
         let r_name = match r.kind() {
             "identifier" => node_text(r, text),
-            "field_access" if r.child_by_field_name("object").is_some_and(|o| o.kind() == "this") => r
-                .child_by_field_name("field")
-                .map_or("", |f| node_text(f, text)),
+            "field_access"
+                if r.child_by_field_name("object")
+                    .is_some_and(|o| o.kind() == "this") =>
+            {
+                r.child_by_field_name("field")
+                    .map_or("", |f| node_text(f, text))
+            }
             _ => continue,
         };
         if r_name != name {
@@ -351,7 +375,9 @@ fn judge_generator(creation: Node<'_>, text: &str) -> Context {
         {
             continue;
         }
-        if !method_name(node, text).is_some_and(|m| m.starts_with("next") || m == "ints" || m == "longs" || m == "doubles") {
+        if !method_name(node, text)
+            .is_some_and(|m| m.starts_with("next") || m == "ints" || m == "longs" || m == "doubles")
+        {
             continue;
         }
         match judge_value(node, text) {
@@ -370,9 +396,9 @@ fn check(node: Node<'_>, checker: &mut Checker<'_>) {
             return;
         }
         // `new Random().nextInt(...)` is judged as a value.
-        let chained = node
-            .parent()
-            .is_some_and(|p| p.kind() == "method_invocation" && p.child_by_field_name("object") == Some(node));
+        let chained = node.parent().is_some_and(|p| {
+            p.kind() == "method_invocation" && p.child_by_field_name("object") == Some(node)
+        });
         let context = if chained {
             judge_value(node.parent().unwrap_or(node), text)
         } else {
@@ -383,7 +409,9 @@ fn check(node: Node<'_>, checker: &mut Checker<'_>) {
         };
         let mut violation = Violation::new(
             "java-util-random",
-            format!("java.util.Random makes a secret here (`{word}`), but its output is predictable: two values reveal every later one"),
+            format!(
+                "java.util.Random makes a secret here (`{word}`), but its output is predictable: two values reveal every later one"
+            ),
         );
         if call_args(node).is_empty()
             && let Some(ty) = node.child_by_field_name("type")
@@ -407,7 +435,9 @@ fn check(node: Node<'_>, checker: &mut Checker<'_>) {
             node,
             Violation::new(
                 "math-random",
-                format!("Math.random() makes a secret here (`{word}`), but its output is predictable"),
+                format!(
+                    "Math.random() makes a secret here (`{word}`), but its output is predictable"
+                ),
             )
             .with_fix(Fix::replace(
                 format!("Use {secure}"),
@@ -418,9 +448,9 @@ fn check(node: Node<'_>, checker: &mut Checker<'_>) {
         return;
     }
     if calls(checker, node, THREAD_LOCAL_CURRENT) {
-        let chained = node
-            .parent()
-            .filter(|p| p.kind() == "method_invocation" && p.child_by_field_name("object") == Some(node));
+        let chained = node.parent().filter(|p| {
+            p.kind() == "method_invocation" && p.child_by_field_name("object") == Some(node)
+        });
         let context = match chained {
             Some(use_) => judge_value(use_, text),
             None => judge_generator(node, text),
@@ -430,7 +460,9 @@ fn check(node: Node<'_>, checker: &mut Checker<'_>) {
         };
         let mut violation = Violation::new(
             "thread-local-random",
-            format!("ThreadLocalRandom makes a secret here (`{word}`), but it is not a cryptographic generator: its output is predictable"),
+            format!(
+                "ThreadLocalRandom makes a secret here (`{word}`), but it is not a cryptographic generator: its output is predictable"
+            ),
         );
         if chained.is_some() {
             let secure = secure_random_name(checker);
