@@ -78,11 +78,50 @@ fn decrypt_request_variable(args: Node<'_>, text: &str) -> bool {
     })
 }
 
-/// Whether `node` mentions one of `names` or holds a KMS decrypt call.
-fn mentions(node: Node<'_>, names: &[String], text: &str) -> bool {
+/// Accessors reading the plaintext of a decrypt result.
+const PLAINTEXT: &[&str] = &["getPlaintext", "plaintext"];
+
+/// Whether `expr` is a KMS decrypt result: the call itself, or awaited
+/// (`kms.decrypt(...).join()`, `.get()`).
+fn decrypt_result(expr: Node<'_>, text: &str) -> bool {
+    let mut e = expr;
+    loop {
+        if e.kind() != "method_invocation" {
+            return false;
+        }
+        if is_kms_decrypt(e, text) {
+            return true;
+        }
+        if !matches!(method_name(e, text), Some("join" | "get")) {
+            return false;
+        }
+        match super::receiver(e) {
+            Some(r) => e = r,
+            None => return false,
+        }
+    }
+}
+
+/// Whether `node` carries decrypted plaintext: a variable holding it, or
+/// the plaintext read from a decrypt result (not its key id).
+fn carries(node: Node<'_>, responses: &[String], plaintexts: &[String], text: &str) -> bool {
     descendants(node).into_iter().any(|d| {
-        (d.kind() == "identifier" && names.iter().any(|n| n == node_text(d, text)))
-            || (d.kind() == "method_invocation" && is_kms_decrypt(d, text))
+        let read_plaintext = || {
+            d.parent().is_some_and(|p| {
+                p.kind() == "method_invocation"
+                    && p.child_by_field_name("object") == Some(d)
+                    && method_name(p, text).is_some_and(|m| PLAINTEXT.contains(&m))
+            })
+        };
+        match d.kind() {
+            "identifier" => {
+                let name = node_text(d, text);
+                plaintexts.iter().any(|n| n == name)
+                    || (responses.iter().any(|n| n == name) && read_plaintext())
+            }
+            "method_invocation" => decrypt_result(d, text) && read_plaintext(),
+            _ => false,
+        }
     })
 }
 
@@ -99,8 +138,10 @@ fn check(call: Node<'_>, checker: &mut Checker<'_>) {
     let Some(method) = enclosing_method(call) else {
         return;
     };
-    // Variables holding decrypted data, in source order.
-    let mut tainted: Vec<String> = Vec::new();
+    // Variables holding decrypt results and decrypted data, in source
+    // order.
+    let mut responses: Vec<String> = Vec::new();
+    let mut plaintexts: Vec<String> = Vec::new();
     for node in descendants(method) {
         if node.start_byte() >= call.start_byte() {
             break;
@@ -119,8 +160,14 @@ fn check(call: Node<'_>, checker: &mut Checker<'_>) {
         let (Some(name), Some(value)) = (name, value) else {
             continue;
         };
-        if name.kind() == "identifier" && mentions(value, &tainted, text) {
-            tainted.push(node_text(name, text).to_string());
+        if name.kind() != "identifier" {
+            continue;
+        }
+        let name = node_text(name, text).to_string();
+        if decrypt_result(value, text) {
+            responses.push(name);
+        } else if carries(value, &responses, &plaintexts, text) {
+            plaintexts.push(name);
         }
     }
     // `EncryptRequest` set up with `request.setPlaintext(plaintext)`.
@@ -139,7 +186,10 @@ fn check(call: Node<'_>, checker: &mut Checker<'_>) {
             }
         }
     }
-    if !builder_args.iter().any(|a| mentions(*a, &tainted, text)) {
+    if !builder_args
+        .iter()
+        .any(|a| carries(*a, &responses, &plaintexts, text))
+    {
         return;
     }
     checker.report(
