@@ -93,6 +93,14 @@ static SPECS: &[&DetectorSpec] = &[
     &java::xml_external_entity::SPEC,
     &java::insecure_hashing::SPEC,
     // Java: cryptography and TLS.
+    &java::insecure_cryptography::SPEC,
+    &java::weak_random_number_generation::SPEC,
+    &java::insecure_connection::SPEC,
+    &java::improper_certificate_validation::SPEC,
+    &java::unverified_hostname::SPEC,
+    &java::partial_encryption::SPEC,
+    &java::cipher_update_aad::SPEC,
+    &java::aws_kms_reencryption::SPEC,
     //
     // Java: web configuration, credentials and files.
     //

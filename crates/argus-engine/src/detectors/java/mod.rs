@@ -8,6 +8,15 @@ pub mod xml_external_entity;
 pub mod insecure_hashing;
 //
 // Java: cryptography and TLS.
+pub mod aws_kms_reencryption;
+pub mod cipher_update_aad;
+mod crypto;
+pub mod improper_certificate_validation;
+pub mod insecure_connection;
+pub mod insecure_cryptography;
+pub mod partial_encryption;
+pub mod unverified_hostname;
+pub mod weak_random_number_generation;
 //
 // Java: web configuration, credentials and files.
 //
