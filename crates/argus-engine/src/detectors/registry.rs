@@ -94,6 +94,7 @@ static SPECS: &[&DetectorSpec] = &[
     // Java: cryptography and TLS.
     //
     // Java: web configuration, credentials and files.
+    &java::insecure_cookie::SPEC,
     //
     // Java: AWS and code quality.
     //

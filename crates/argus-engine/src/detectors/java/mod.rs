@@ -5,6 +5,8 @@ pub mod insecure_hashing;
 // Java: cryptography and TLS.
 //
 // Java: web configuration, credentials and files.
+pub mod insecure_cookie;
+mod web;
 //
 // Java: AWS and code quality.
 //
