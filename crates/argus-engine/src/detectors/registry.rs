@@ -95,6 +95,9 @@ static SPECS: &[&DetectorSpec] = &[
     //
     // Java: web configuration, credentials and files.
     &java::insecure_cookie::SPEC,
+    &java::insecure_cors_policy::SPEC,
+    &java::cross_site_request_forgery::SPEC,
+    &java::session_fixation::SPEC,
     //
     // Java: AWS and code quality.
     //

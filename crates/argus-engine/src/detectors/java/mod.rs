@@ -6,6 +6,9 @@ pub mod insecure_hashing;
 //
 // Java: web configuration, credentials and files.
 pub mod insecure_cookie;
+pub mod insecure_cors_policy;
+pub mod cross_site_request_forgery;
+pub mod session_fixation;
 mod web;
 //
 // Java: AWS and code quality.
