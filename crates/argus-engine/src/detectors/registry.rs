@@ -95,6 +95,7 @@ static SPECS: &[&DetectorSpec] = &[
     //
     // Java: web configuration, credentials and files.
     &java::insecure_cookie::SPEC,
+    &java::hardcoded_credentials::SPEC,
     &java::insecure_cors_policy::SPEC,
     &java::cross_site_request_forgery::SPEC,
     &java::session_fixation::SPEC,

@@ -9,6 +9,7 @@ pub mod insecure_cookie;
 pub mod insecure_cors_policy;
 pub mod cross_site_request_forgery;
 pub mod session_fixation;
+pub mod hardcoded_credentials;
 mod web;
 //
 // Java: AWS and code quality.
