@@ -95,6 +95,9 @@ static SPECS: &[&DetectorSpec] = &[
     //
     // Java: web configuration, credentials and files.
     &java::insecure_cookie::SPEC,
+    &java::clear_text_credentials::SPEC,
+    &java::insecure_temporary_file::SPEC,
+    &java::loose_file_permissions::SPEC,
     &java::hardcoded_credentials::SPEC,
     &java::insecure_cors_policy::SPEC,
     &java::cross_site_request_forgery::SPEC,

@@ -10,6 +10,9 @@ pub mod insecure_cors_policy;
 pub mod cross_site_request_forgery;
 pub mod session_fixation;
 pub mod hardcoded_credentials;
+pub mod clear_text_credentials;
+pub mod insecure_temporary_file;
+pub mod loose_file_permissions;
 mod web;
 //
 // Java: AWS and code quality.
