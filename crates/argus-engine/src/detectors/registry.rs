@@ -95,6 +95,10 @@ static SPECS: &[&DetectorSpec] = &[
     //
     // Java: web configuration, credentials and files.
     &java::insecure_cookie::SPEC,
+    &java::sensitive_information_leak::SPEC,
+    &java::ldap_authentication::SPEC,
+    &java::incorrect_authentication_exploitation::SPEC,
+    &java::weak_obfuscation_of_request::SPEC,
     &java::clear_text_credentials::SPEC,
     &java::insecure_temporary_file::SPEC,
     &java::loose_file_permissions::SPEC,

@@ -72,9 +72,25 @@ fn credential_key(key: &str) -> bool {
     }) && !words.iter().any(|w| {
         matches!(
             w.as_str(),
-            "hash" | "hashed" | "encrypted" | "enc" | "digest" | "salt" | "file" | "path"
-                | "name" | "policy" | "length" | "expiry" | "expires" | "expired" | "reset"
-                | "required" | "changed" | "prompt" | "hint"
+            "hash"
+                | "hashed"
+                | "encrypted"
+                | "enc"
+                | "digest"
+                | "salt"
+                | "file"
+                | "path"
+                | "name"
+                | "policy"
+                | "length"
+                | "expiry"
+                | "expires"
+                | "expired"
+                | "reset"
+                | "required"
+                | "changed"
+                | "prompt"
+                | "hint"
         )
     })
 }
@@ -135,10 +151,7 @@ fn check_cookie(creation: Node<'_>, checker: &mut Checker<'_>) {
     {
         checker.report(
             creation,
-            Violation::new(
-                "cookie",
-                "A password is stored in a cookie in clear text",
-            ),
+            Violation::new("cookie", "A password is stored in a cookie in clear text"),
         );
     }
 }
@@ -178,7 +191,9 @@ fn check_store(call: Node<'_>, checker: &mut Checker<'_>) {
     if kind == "properties" {
         // Only properties saved to a file: `props.store(...)` on the same
         // object in the same method.
-        let Some(object) = receiver(call).map(strip).filter(|o| o.kind() == "identifier")
+        let Some(object) = receiver(call)
+            .map(strip)
+            .filter(|o| o.kind() == "identifier")
         else {
             return;
         };
@@ -227,7 +242,12 @@ fn check_query(binary: Node<'_>, checker: &mut Checker<'_>) {
         let Some(literal) = string_value(*part, text) else {
             continue;
         };
-        if i == 0 && !(literal.starts_with("http://") || literal.starts_with("https://") || literal.starts_with('/') || literal.contains('?')) {
+        if i == 0
+            && !(literal.starts_with("http://")
+                || literal.starts_with("https://")
+                || literal.starts_with('/')
+                || literal.contains('?'))
+        {
             return;
         }
         if literal.contains('?') {

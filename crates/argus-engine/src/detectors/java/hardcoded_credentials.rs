@@ -74,11 +74,23 @@ detector! {
 
 /// Calls taking a credential: (qualified callee, argument position, what).
 const TAKES: &[(&str, usize, &str)] = &[
-    ("java.sql.DriverManager.getConnection", 2, "database password"),
+    (
+        "java.sql.DriverManager.getConnection",
+        2,
+        "database password",
+    ),
     ("java.net.PasswordAuthentication", 1, "password"),
     ("javax.crypto.spec.PBEKeySpec", 0, "password"),
-    ("com.amazonaws.auth.BasicAWSCredentials", 1, "AWS secret access key"),
-    ("com.amazonaws.auth.BasicSessionCredentials", 1, "AWS secret access key"),
+    (
+        "com.amazonaws.auth.BasicAWSCredentials",
+        1,
+        "AWS secret access key",
+    ),
+    (
+        "com.amazonaws.auth.BasicSessionCredentials",
+        1,
+        "AWS secret access key",
+    ),
     (
         "software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create",
         1,
@@ -89,7 +101,11 @@ const TAKES: &[(&str, usize, &str)] = &[
         1,
         "AWS secret access key",
     ),
-    ("org.apache.http.auth.UsernamePasswordCredentials", 1, "password"),
+    (
+        "org.apache.http.auth.UsernamePasswordCredentials",
+        1,
+        "password",
+    ),
     (
         "org.apache.hc.client5.http.auth.UsernamePasswordCredentials",
         1,
@@ -130,7 +146,11 @@ fn literal_value(literal: Node<'_>, text: &str) -> Option<String> {
 
 /// The bytes between the quotes of a literal.
 fn content(literal: Node<'_>) -> std::ops::Range<usize> {
-    literal.start_byte() + 1..literal.end_byte().saturating_sub(1).max(literal.start_byte() + 1)
+    literal.start_byte() + 1
+        ..literal
+            .end_byte()
+            .saturating_sub(1)
+            .max(literal.start_byte() + 1)
 }
 
 fn placeholder(value: &str) -> bool {
@@ -147,7 +167,10 @@ fn report_literal(literal: Node<'_>, what: &str, place: &str, checker: &mut Chec
     }
     let violation = Violation::new(
         "literal",
-        format!("The {what} {place} is a hardcoded string (\"{}\")", redact(&value)),
+        format!(
+            "The {what} {place} is a hardcoded string (\"{}\")",
+            redact(&value)
+        ),
     )
     .with_secret(content(literal));
     checker.report(literal, violation);
@@ -203,7 +226,7 @@ fn check_named(name: Node<'_>, value: Node<'_>, checker: &mut Checker<'_>) {
         || mentions_credential_word(&secret)
         || secret.contains("://") && uri_password(&secret).is_none()
         || secret.starts_with('/')
-        || secret.len() < 3
+        || secret.chars().count() < 4
         || looks_like_key_name(&secret)
     {
         return;
@@ -226,9 +249,8 @@ fn check_call(call: Node<'_>, checker: &mut Checker<'_>) {
     let text = checker.text;
     let args = call_args(call);
     let names = checker.semantic.callee_names(call, text);
-    if let Some(&(target, position, what)) = TAKES
-        .iter()
-        .find(|(t, ..)| names.iter().any(|n| n == t))
+    if let Some(&(target, position, what)) =
+        TAKES.iter().find(|(t, ..)| names.iter().any(|n| n == t))
     {
         let short = target.rsplit('.').next().unwrap_or(target);
         let place = format!("passed to `{short}`");
@@ -261,9 +283,8 @@ fn check_call(call: Node<'_>, checker: &mut Checker<'_>) {
     };
     if method == "setPassword" && args.len() == 1 {
         if let Some(literal) = secret_literal(args[0], text)
-            && literal_value(literal, text).is_some_and(|v| {
-                !v.chars().any(char::is_whitespace) && !looks_like_key_name(&v)
-            })
+            && literal_value(literal, text)
+                .is_some_and(|v| !v.chars().any(char::is_whitespace) && !looks_like_key_name(&v))
         {
             report_literal(literal, "password", "passed to `setPassword`", checker);
         }

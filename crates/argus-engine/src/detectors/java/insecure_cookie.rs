@@ -214,7 +214,11 @@ fn check_servlet(creation: Node<'_>, checker: &mut Checker<'_>) {
         missing.push("HttpOnly");
     }
     let mut violation = Violation::new(
-        if no_secure { "no-secure" } else { "no-httponly" },
+        if no_secure {
+            "no-secure"
+        } else {
+            "no-httponly"
+        },
         format!(
             "Cookie `{var}` is sent without the {} attribute{}",
             missing.join(" and "),
@@ -329,7 +333,11 @@ fn check_spring(call: Node<'_>, checker: &mut Checker<'_>) {
         ));
     }
     let violation = Violation::new(
-        if no_secure { "no-secure" } else { "no-httponly" },
+        if no_secure {
+            "no-secure"
+        } else {
+            "no-httponly"
+        },
         format!(
             "`ResponseCookie` is built without the {} attribute{}",
             missing.join(" and "),

@@ -8,8 +8,10 @@ detector! {
     /// requests and read the answers:
     /// - `Access-Control-Allow-Origin` set (`setHeader`, `addHeader`,
     ///   `header`) to `*`, to `null`, or to the request's own `Origin`
-    ///   header without any check of it, in a file that also sends
-    ///   `Access-Control-Allow-Credentials: true`;
+    ///   header without any check of it, in a method that also sends
+    ///   `Access-Control-Allow-Credentials: true` (in the same branch: a
+    ///   configurable filter sending `*` in one configuration and
+    ///   credentials in another is not reported);
     /// - Spring `@CrossOrigin` with `origins`/`originPatterns` `"*"` and
     ///   `allowCredentials = "true"`;
     /// - a Spring `CorsConfiguration` allowing the origin (or origin
@@ -165,18 +167,44 @@ fn check_header(call: Node<'_>, checker: &mut Checker<'_>) {
             "the caller's own origin, unchecked"
         }
     };
-    // Only with credentials does the policy expose the user's data.
-    let credentials = descendants(root(call)).into_iter().any(|c| {
+    // Only with credentials does the policy expose the user's data: sent
+    // by the same method, under no condition the origin header is not
+    // also under (a configurable filter sends `*` and credentials in
+    // different configurations).
+    let Some(method) = enclosing_method(call) else {
+        return;
+    };
+    let conditions = |n: Node<'_>| {
+        let mut out = Vec::new();
+        let mut up = n.parent();
+        while let Some(p) = up {
+            if matches!(
+                p.kind(),
+                "if_statement" | "ternary_expression" | "switch_block_statement_group"
+            ) {
+                out.push(p.id());
+            }
+            if p.id() == method.id() {
+                break;
+            }
+            up = p.parent();
+        }
+        out
+    };
+    let origin_conditions = conditions(call);
+    let credentials = descendants(method).into_iter().any(|c| {
         c.kind() == "method_invocation"
             && HEADER_SETTERS.contains(&method_name(c, text).unwrap_or(""))
             && {
                 let a = call_args(c);
                 a.len() == 2
-                    && string_value(a[0], text).is_some_and(|h| {
-                        h.eq_ignore_ascii_case("Access-Control-Allow-Credentials")
-                    })
+                    && string_value(a[0], text)
+                        .is_some_and(|h| h.eq_ignore_ascii_case("Access-Control-Allow-Credentials"))
                     && string_value(a[1], text).is_some_and(|v| v.eq_ignore_ascii_case("true"))
             }
+            && conditions(c)
+                .iter()
+                .all(|id| origin_conditions.contains(id))
     });
     if !credentials {
         return;
@@ -188,14 +216,6 @@ fn check_header(call: Node<'_>, checker: &mut Checker<'_>) {
             format!("`Access-Control-Allow-Origin` allows {what} together with credentials"),
         ),
     );
-}
-
-fn root(node: Node<'_>) -> Node<'_> {
-    let mut top = node;
-    while let Some(p) = top.parent() {
-        top = p;
-    }
-    top
 }
 
 /// Whether `getHeader("Origin")`.
@@ -292,14 +312,13 @@ fn check_annotation(annotation: Node<'_>, checker: &mut Checker<'_>) {
         };
         match key {
             "origins" | "value" | "originPatterns" => {
-                if string_value(value, text).as_deref() == Some("*") || star_in_array(value, text)
-                {
+                if string_value(value, text).as_deref() == Some("*") || star_in_array(value, text) {
                     any_origin = true;
                 }
             }
             "allowCredentials" => {
-                credentials = string_value(value, text)
-                    .is_some_and(|v| v.eq_ignore_ascii_case("true"));
+                credentials =
+                    string_value(value, text).is_some_and(|v| v.eq_ignore_ascii_case("true"));
             }
             _ => {}
         }

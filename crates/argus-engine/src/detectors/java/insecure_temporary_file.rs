@@ -122,7 +122,10 @@ fn check_create_temp(call: Node<'_>, checker: &mut Checker<'_>) {
             ),
         )];
         if files == "Files"
-            && !checker.semantic.binding("Files").is_some_and(|b| b == "java.nio.file.Files")
+            && !checker
+                .semantic
+                .binding("Files")
+                .is_some_and(|b| b == "java.nio.file.Files")
             && let Some(at) = import_position(call, text)
         {
             edits.push(Edit::replace(at..at, "import java.nio.file.Files;\n"));
@@ -210,9 +213,8 @@ fn check_fixed_name(creation: Node<'_>, checker: &mut Checker<'_>) {
     }
     let args = call_args(creation);
     let predictable = match args.as_slice() {
-        [path] => string_value(*path, text).is_some_and(|p| {
-            (p.starts_with("/tmp/") || p.starts_with("/var/tmp/")) && p.len() > 5
-        }),
+        [path] => string_value(*path, text)
+            .is_some_and(|p| (p.starts_with("/tmp/") || p.starts_with("/var/tmp/")) && p.len() > 5),
         [dir, name] => is_tmpdir(*dir, text) && fixed_name(*name, text),
         _ => false,
     };

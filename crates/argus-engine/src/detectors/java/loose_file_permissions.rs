@@ -16,7 +16,10 @@ detector! {
     /// - `chmod` run through `Runtime.exec` or `ProcessBuilder` with a mode
     ///   granting write to others (`777`, `666`, `o+w`, `a+w`).
     ///
-    /// Read and execute permissions for others (`rwxr-xr-x`,
+    /// Code applying a configured permission set
+    /// (`if (perms.contains(OTHERS_WRITE)) file.setWritable(true, false)`)
+    /// does what its configuration says and is not reported. Read and
+    /// execute permissions for others (`rwxr-xr-x`,
     /// `setReadable(true, false)`, `setExecutable(true, false)`) are the
     /// usual permissions of programs and public files and are not
     /// reported.
@@ -109,6 +112,9 @@ fn check_call(call: Node<'_>, checker: &mut Checker<'_>) {
             checker.report(call, violation);
         }
         "setWritable" => {
+            if applies_configured(call, text) {
+                return;
+            }
             if args.len() == 2
                 && bool_literal(strip(args[0])) == Some(true)
                 && bool_literal(strip(args[1])) == Some(false)
@@ -147,6 +153,29 @@ fn check_call(call: Node<'_>, checker: &mut Checker<'_>) {
         }
         _ => {}
     }
+}
+
+/// Whether the call applies a permission the configuration asked for:
+/// it runs under a condition testing for `OTHERS_WRITE`
+/// (`if (perms.contains(OTHERS_WRITE) && !file.setWritable(true, false))`).
+fn applies_configured(call: Node<'_>, text: &str) -> bool {
+    let mut child = call;
+    let mut up = call.parent();
+    while let Some(n) = up {
+        if n.kind() == "if_statement"
+            && n.child_by_field_name("condition")
+                .is_some_and(|c| node_text(c, text).contains("OTHERS_WRITE"))
+        {
+            return true;
+        }
+        if matches!(n.kind(), "method_declaration" | "lambda_expression") {
+            break;
+        }
+        child = n;
+        up = n.parent();
+    }
+    let _ = child;
+    false
 }
 
 /// The literal text of a command: a string, the literal parts of a
@@ -265,7 +294,10 @@ fn check_others_write(ident: Node<'_>, checker: &mut Checker<'_>) {
     let in_set = node.parent().is_some_and(|p| {
         p.kind() == "argument_list"
             && p.parent().is_some_and(|c| {
-                matches!(method_name(c, text), Some("add" | "of" | "asList" | "addAll"))
+                matches!(
+                    method_name(c, text),
+                    Some("add" | "of" | "asList" | "addAll")
+                )
             })
     });
     if !in_set {

@@ -5,14 +5,18 @@ pub mod insecure_hashing;
 // Java: cryptography and TLS.
 //
 // Java: web configuration, credentials and files.
+pub mod clear_text_credentials;
+pub mod cross_site_request_forgery;
+pub mod hardcoded_credentials;
+pub mod incorrect_authentication_exploitation;
 pub mod insecure_cookie;
 pub mod insecure_cors_policy;
-pub mod cross_site_request_forgery;
-pub mod session_fixation;
-pub mod hardcoded_credentials;
-pub mod clear_text_credentials;
 pub mod insecure_temporary_file;
+pub mod ldap_authentication;
 pub mod loose_file_permissions;
+pub mod sensitive_information_leak;
+pub mod session_fixation;
+pub mod weak_obfuscation_of_request;
 mod web;
 //
 // Java: AWS and code quality.

@@ -183,7 +183,9 @@ fn check_servlet(call: Node<'_>, checker: &mut Checker<'_>) {
     };
     let session = match object.kind() {
         "method_invocation" => method_name(object, text) == Some("getSession"),
-        "identifier" => node_text(object, text).to_ascii_lowercase().contains("session"),
+        "identifier" => node_text(object, text)
+            .to_ascii_lowercase()
+            .contains("session"),
         _ => false,
     };
     if !session {
