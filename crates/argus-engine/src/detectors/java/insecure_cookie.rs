@@ -242,8 +242,7 @@ fn check_servlet(creation: Node<'_>, checker: &mut Checker<'_>) {
             let last = after
                 .iter()
                 .copied()
-                .filter(|c| is_call_on(*c, var, &[method], text))
-                .next_back();
+                .rfind(|c| is_call_on(*c, var, &[method], text));
             if let Some(arg) = last.and_then(|c| call_args(c).into_iter().next()) {
                 edits.push(Edit::replace(arg.byte_range(), "true"));
             }
@@ -290,8 +289,7 @@ fn check_spring(call: Node<'_>, checker: &mut Checker<'_>) {
         calls
             .iter()
             .copied()
-            .filter(|c| method_name(*c, text) == Some(m))
-            .next_back()
+            .rfind(|c| method_name(*c, text) == Some(m))
     };
     if last("maxAge").is_some_and(|c| {
         call_args(c).first().is_some_and(|a| {

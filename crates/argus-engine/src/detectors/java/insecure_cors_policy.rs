@@ -311,10 +311,11 @@ fn check_annotation(annotation: Node<'_>, checker: &mut Checker<'_>) {
             continue;
         };
         match key {
-            "origins" | "value" | "originPatterns" => {
-                if string_value(value, text).as_deref() == Some("*") || star_in_array(value, text) {
-                    any_origin = true;
-                }
+            "origins" | "value" | "originPatterns"
+                if string_value(value, text).as_deref() == Some("*")
+                    || star_in_array(value, text) =>
+            {
+                any_origin = true;
             }
             "allowCredentials" => {
                 credentials =

@@ -122,10 +122,10 @@ fn check_create_temp(call: Node<'_>, checker: &mut Checker<'_>) {
             ),
         )];
         if files == "Files"
-            && !checker
+            && checker
                 .semantic
                 .binding("Files")
-                .is_some_and(|b| b == "java.nio.file.Files")
+                .is_none_or(|b| b != "java.nio.file.Files")
             && let Some(at) = import_position(call, text)
         {
             edits.push(Edit::replace(at..at, "import java.nio.file.Files;\n"));
