@@ -89,7 +89,7 @@ fn check_call(call: Node<'_>, checker: &mut Checker<'_>) {
             let Some(mode) = string_value(*arg, text) else {
                 return;
             };
-            if mode.len() != 9 || mode.as_bytes()[7] != b'w' {
+            if mode.len() != 9 || mode.as_bytes()[7] != b'w' || compared(call, text) {
                 return;
             }
             let tightened: String = mode
@@ -153,6 +153,31 @@ fn check_call(call: Node<'_>, checker: &mut Checker<'_>) {
         }
         _ => {}
     }
+}
+
+/// Whether a permission set is only compared with (`perms.equals(...)`,
+/// `perms.containsAll(...)`), not granted.
+fn compared(call: Node<'_>, text: &str) -> bool {
+    call.parent().is_some_and(|p| {
+        p.kind() == "argument_list"
+            && p.parent().is_some_and(|c| {
+                matches!(
+                    method_name(c, text),
+                    Some("equals" | "containsAll" | "contains" | "assertEquals" | "isEqualTo")
+                )
+            })
+    }) || receiver_of_comparison(call, text)
+}
+
+fn receiver_of_comparison(call: Node<'_>, text: &str) -> bool {
+    call.parent().is_some_and(|p| {
+        p.kind() == "method_invocation"
+            && p.child_by_field_name("object") == Some(call)
+            && matches!(
+                method_name(p, text),
+                Some("equals" | "containsAll" | "contains")
+            )
+    })
 }
 
 /// Whether the call applies a permission the configuration asked for:
