@@ -52,7 +52,7 @@ detector! {
         access: Access::SensitiveInformation,
         effort: Effort::RequiresSystemAccess,
         remediation: "Never store or send a password in clear: hash stored passwords, keep other secrets in a key store or secrets manager, and send credentials in a POST body or header over HTTPS.",
-        keywords: &["passw", "pwd", "secret"],
+        keywords: &["pass", "pwd", "secret"],
         check: Check::Node {
             kinds: &["object_creation_expression", "method_invocation", "binary_expression"],
             run: check,

@@ -27,8 +27,9 @@ detector! {
     /// `${DB_PASSWORD}`, `xxxx`) are not reported, nor `changeit`, the
     /// published default password of the JDK's trust store, nor names of
     /// things about a credential (`PASSWORD_PROPERTY = "db.password"`,
-    /// `passwordFile`), nor literals that are themselves key names or
-    /// messages (`"password"`, `"Enter your password"`). The literal is
+    /// `passwordFile`), nor literals in a credential-named variable that
+    /// are themselves key names, messages or algorithm names
+    /// (`"password"`, `"Enter your password"`, `"HmacSHA256"`). The literal is
     /// redacted in the message and snippet; a secret the secrets scan
     /// recognises is reported once, by the secrets scan.
     ///
@@ -62,7 +63,7 @@ detector! {
         effort: Effort::OverInternet,
         remediation: "Read the credential at run time from the environment or a secrets manager (AWS Secrets Manager, Vault) and rotate the one that was committed.",
         keywords: &[
-            "passw", "pwd", "secret", "apikey", "api_key", "token", "privatekey", "private_key",
+            "pass", "pwd", "secret", "apikey", "api_key", "token", "privatekey", "private_key",
             "getConnection", "Credentials", "toCharArray",
         ],
         check: Check::Node {
@@ -228,10 +229,26 @@ fn check_named(name: Node<'_>, value: Node<'_>, checker: &mut Checker<'_>) {
         || secret.starts_with('/')
         || secret.chars().count() < 4
         || looks_like_key_name(&secret)
+        || algorithm_name(&secret)
     {
         return;
     }
     report_literal(literal, "credential", &format!("in `{name}`"), checker);
+}
+
+/// Algorithm names (`HmacSHA256`, `AES/GCM/NoPadding`, `HS256`): what a
+/// secret is used with, not the secret.
+fn algorithm_name(value: &str) -> bool {
+    const PREFIXES: &[&str] = &[
+        "hmac", "sha", "aes", "rsa", "des", "pbkdf2", "pbewith", "hs256", "hs384", "hs512",
+        "rs256", "rs384", "rs512", "es256", "es384", "es512", "md5", "bcrypt", "scrypt", "argon2",
+        "ecdsa", "ed25519", "chacha20",
+    ];
+    let lower = value.to_ascii_lowercase();
+    PREFIXES.iter().any(|p| lower.starts_with(p))
+        && value
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '/'))
 }
 
 /// Property keys and identifiers (`db.user.pw`, `JDBC_PW`): dotted or

@@ -63,7 +63,7 @@ detector! {
         access: Access::SensitiveInformation,
         effort: Effort::OverInternet,
         remediation: "Log exception details on the server and send the client a generic error; never log credentials.",
-        keywords: &["printStackTrace", "getWriter", "getOutputStream", "sendError", "passw", "pwd", "secret", "token", "apikey", "api_key", "credential"],
+        keywords: &["printStackTrace", "getWriter", "getOutputStream", "sendError", "pass", "pwd", "secret", "token", "apikey", "api_key", "credential", "privatekey", "private_key"],
         check: Check::Node { kinds: &["method_invocation"], run: check },
     };
 }
