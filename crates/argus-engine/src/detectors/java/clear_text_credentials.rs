@@ -135,11 +135,10 @@ fn check(node: Node<'_>, checker: &mut Checker<'_>) {
 fn check_cookie(creation: Node<'_>, checker: &mut Checker<'_>) {
     let text = checker.text;
     let names = checker.semantic.callee_names(creation, text);
-    if !names.iter().any(|n| {
-        n == "javax.servlet.http.Cookie"
-            || n == "jakarta.servlet.http.Cookie"
-            || n == "org.springframework.http.ResponseCookie.from"
-    }) {
+    if !names
+        .iter()
+        .any(|n| n == "javax.servlet.http.Cookie" || n == "jakarta.servlet.http.Cookie")
+    {
         return;
     }
     let args = call_args(creation);
