@@ -234,6 +234,11 @@ fn response_writer(expr: Node<'_>, at: Node<'_>, text: &str) -> bool {
             let Some(value) = value_of(node_text(expr, text), method, text) else {
                 return false;
             };
+            // Only a value written before the use (`out = new PrintWriter(out)`
+            // must not lead back to itself).
+            if value.end_byte() >= expr.start_byte() {
+                return false;
+            }
             let value = strip(value);
             if value.kind() == "object_creation_expression" {
                 // `new PrintWriter(response.getOutputStream())`

@@ -133,19 +133,25 @@ pub fn string_value(expr: Node<'_>, text: &str) -> Option<String> {
 /// The operands of a chain of `+`, in order (the expression itself when it
 /// is no concatenation).
 pub fn concat_parts(expr: Node<'_>) -> Vec<Node<'_>> {
-    let expr = strip(expr);
-    if expr.kind() == "binary_expression"
-        && expr.child_by_field_name("operator").map(|o| o.kind()) == Some("+")
-        && let (Some(l), Some(r)) = (
-            expr.child_by_field_name("left"),
-            expr.child_by_field_name("right"),
-        )
-    {
-        let mut parts = concat_parts(l);
-        parts.extend(concat_parts(r));
-        return parts;
+    // Iterative: generated code concatenates thousands of strings.
+    let mut parts = Vec::new();
+    let mut stack = vec![expr];
+    while let Some(e) = stack.pop() {
+        let e = strip(e);
+        if e.kind() == "binary_expression"
+            && e.child_by_field_name("operator").map(|o| o.kind()) == Some("+")
+            && let (Some(l), Some(r)) = (
+                e.child_by_field_name("left"),
+                e.child_by_field_name("right"),
+            )
+        {
+            stack.push(r);
+            stack.push(l);
+        } else {
+            parts.push(e);
+        }
     }
-    vec![expr]
+    parts
 }
 
 /// The leading whitespace of the line `byte` is on.
