@@ -103,6 +103,18 @@ static SPECS: &[&DetectorSpec] = &[
     &java::aws_kms_reencryption::SPEC,
     //
     // Java: web configuration, credentials and files.
+    &java::clear_text_credentials::SPEC,
+    &java::cross_site_request_forgery::SPEC,
+    &java::hardcoded_credentials::SPEC,
+    &java::incorrect_authentication_exploitation::SPEC,
+    &java::insecure_cookie::SPEC,
+    &java::insecure_cors_policy::SPEC,
+    &java::insecure_temporary_file::SPEC,
+    &java::ldap_authentication::SPEC,
+    &java::loose_file_permissions::SPEC,
+    &java::sensitive_information_leak::SPEC,
+    &java::session_fixation::SPEC,
+    &java::weak_obfuscation_of_request::SPEC,
     //
     // Java: AWS and code quality.
     &java::s3_verify_bucket_owner::SPEC,

@@ -19,6 +19,19 @@ pub mod unverified_hostname;
 pub mod weak_random_number_generation;
 //
 // Java: web configuration, credentials and files.
+pub mod clear_text_credentials;
+pub mod cross_site_request_forgery;
+pub mod hardcoded_credentials;
+pub mod incorrect_authentication_exploitation;
+pub mod insecure_cookie;
+pub mod insecure_cors_policy;
+pub mod insecure_temporary_file;
+pub mod ldap_authentication;
+pub mod loose_file_permissions;
+pub mod sensitive_information_leak;
+pub mod session_fixation;
+pub mod weak_obfuscation_of_request;
+mod web;
 //
 // Java: AWS and code quality.
 pub mod amazon_sqs_enable_long_polling;
