@@ -36,6 +36,9 @@ const MUTATORS: &[&str] = &[
     "addElement",
 ];
 
+/// Deepest expression nesting evaluated.
+const MAX_DEPTH: usize = 300;
+
 /// Methods reading one entry of a container.
 const READERS: &[&str] = &[
     "get",
@@ -52,9 +55,18 @@ const READERS: &[&str] = &[
 
 impl<'t> Interpreter<'_, 't> {
     pub(super) fn eval(&mut self, node: Node<'t>, frame: &mut Frame) -> Value {
-        if !self.step() {
+        // Generated code nests thousands deep (`a + b + ...`); past this
+        // depth the value is unknown rather than the stack exhausted.
+        if !self.step() || self.depth >= MAX_DEPTH {
             return Value::default();
         }
+        self.depth += 1;
+        let value = self.eval_node(node, frame);
+        self.depth -= 1;
+        value
+    }
+
+    fn eval_node(&mut self, node: Node<'t>, frame: &mut Frame) -> Value {
         let text = self.text;
         match node.kind() {
             "identifier" => self.eval_name(node, frame),

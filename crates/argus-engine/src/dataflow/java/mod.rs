@@ -115,6 +115,8 @@ struct Interpreter<'a, 't> {
     /// Functions being run, to stop at recursion.
     active: Vec<usize>,
     budget: usize,
+    /// Expressions being evaluated, nested.
+    depth: usize,
 }
 
 impl<'a, 't> Interpreter<'a, 't> {
@@ -148,6 +150,7 @@ impl<'a, 't> Interpreter<'a, 't> {
             report: Reporter::new(root, text, semantic, specs, options),
             active: Vec::new(),
             budget: STEP_BUDGET,
+            depth: 0,
         };
         interpreter.collect(root, None);
         interpreter.summaries = vec![Summary::default(); interpreter.functions.len()];

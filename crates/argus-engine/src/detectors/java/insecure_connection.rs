@@ -19,9 +19,11 @@ detector! {
     ///   `openStream()`, Apache HttpClient requests (`new HttpGet(...)`),
     ///   `java.net.http` requests (`HttpRequest.newBuilder(URI.create(...))`)
     ///   and Spring `RestTemplate` calls.
-    /// - JNDI LDAP connections to `ldap://` that send credentials
-    ///   (`Context.SECURITY_CREDENTIALS`) without `Context.SECURITY_PROTOCOL`
-    ///   or StartTLS.
+    ///
+    /// Credentials sent over these connections are reported by the
+    /// detectors of those credentials instead (`ldap-authentication` for
+    /// simple binds over `ldap://`, `weak-obfuscation-of-request` for Basic
+    /// authentication over `http://`), once.
     ///
     /// URLs to loopback, private-network, single-label and documentation
     /// hosts (`localhost`, `10.0.0.1`, `example.com`) are not reported, nor
@@ -48,9 +50,8 @@ detector! {
     /// ```
     /// The fix rewrites an obsolete protocol literal to `"TLSv1.2"`, drops
     /// obsolete versions from a literal protocol list (leaving `"TLSv1.2"`
-    /// when none remains), and changes `http://` to `https://` and
-    /// `ldap://` to `ldaps://` (when no port is written) in a literal URL
-    /// that is connected to.
+    /// when none remains), and changes `http://` to `https://` in a
+    /// literal URL that is connected to.
     ///
     /// ## References
     /// - [CWE-319: Cleartext Transmission of Sensitive Information](https://cwe.mitre.org/data/definitions/319.html)
@@ -67,7 +68,7 @@ detector! {
         access: Access::SensitiveInformation,
         effort: Effort::InternetHighEffort,
         remediation: "Connect over HTTPS/LDAPS and use TLS 1.2 or later.",
-        keywords: &["http://", "ftp://", "ldap://", "SSLContext", "setEnabledProtocols", "tlsVersions"],
+        keywords: &["http://", "ftp://", "SSLContext", "setEnabledProtocols", "tlsVersions"],
         check: Check::Node { kinds: &["method_invocation", "object_creation_expression"], run: check },
     };
 }
@@ -117,7 +118,6 @@ fn check(node: Node<'_>, checker: &mut Checker<'_>) {
         match method_name(node, text) {
             Some("setEnabledProtocols") => check_protocol_list(node, checker),
             Some("tlsVersions") => check_okhttp_versions(node, checker),
-            Some("put") => check_ldap(node, checker),
             Some("openConnection" | "openStream") => {
                 if let Some(r) = receiver(node) {
                     check_opened_url(node, r, checker);
@@ -335,6 +335,11 @@ fn report_url(call: Node<'_>, arg: Node<'_>, checker: &mut Checker<'_>) {
     if scheme == "ldap" {
         return;
     }
+    // Basic credentials over plain HTTP are weak-obfuscation-of-request's
+    // finding; the same connection is not reported twice.
+    if enclosing_method(call).is_some_and(|m| node_text(m, text).contains("\"Basic ")) {
+        return;
+    }
     let mut violation = Violation::new(
         "plaintext-url",
         format!(
@@ -393,55 +398,4 @@ fn check_opened_url(call: Node<'_>, recv: Node<'_>, checker: &mut Checker<'_>) {
         return;
     }
     report_url(call, args[0], checker);
-}
-
-/// `env.put(Context.PROVIDER_URL, "ldap://...")` in a method that also
-/// sets credentials and no security protocol.
-fn check_ldap(call: Node<'_>, checker: &mut Checker<'_>) {
-    let text = checker.text;
-    let args = call_args(call);
-    if args.len() != 2 {
-        return;
-    }
-    let key = node_text(args[0], text);
-    if !(key.ends_with("PROVIDER_URL") || key == "\"java.naming.provider.url\"") {
-        return;
-    }
-    let Some((url, literal)) = url_text(args[1], text) else {
-        return;
-    };
-    if plaintext_scheme(&url) != Some("ldap") {
-        return;
-    }
-    let Some(method) = enclosing_method(call) else {
-        return;
-    };
-    let body = node_text(method, text);
-    let sends_credentials =
-        body.contains("SECURITY_CREDENTIALS") || body.contains("java.naming.security.credentials");
-    let protected = body.contains("SECURITY_PROTOCOL")
-        || body.contains("java.naming.security.protocol")
-        || body.contains("StartTlsRequest");
-    if !sends_credentials || protected {
-        return;
-    }
-    let mut violation = Violation::new(
-        "plaintext-ldap",
-        "This LDAP connection sends credentials over plain ldap://: anyone on the network can read the bind password; use ldaps:// or StartTLS",
-    );
-    if let Some(literal) = literal
-        && let Some(at) = node_text(literal, text).find("ldap://")
-    {
-        let rest = &url["ldap://".len()..];
-        let authority = rest.split('/').next().unwrap_or("");
-        if !authority.contains(':') {
-            let start = literal.start_byte() + at;
-            violation = violation.with_fix(Fix::replace(
-                "Use ldaps://",
-                start..start + "ldap://".len(),
-                "ldaps://",
-            ));
-        }
-    }
-    checker.report(call, violation);
 }
