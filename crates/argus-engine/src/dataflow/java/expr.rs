@@ -916,7 +916,7 @@ impl<'t> Interpreter<'_, 't> {
                         ));
                         Some(out)
                     }
-                    ("Map", "of") if args.len() % 2 == 0 => {
+                    ("Map", "of") if args.len().is_multiple_of(2) => {
                         let mut out = Vec::new();
                         for pair in args.chunks(2) {
                             let key = self.eval(pair[0], frame);

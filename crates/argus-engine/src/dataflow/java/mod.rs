@@ -305,7 +305,7 @@ impl<'a, 't> Interpreter<'a, 't> {
                     self.add_function(child, name, class);
                     // Inner classes of method bodies.
                     if let Some(body) = child.child_by_field_name("body") {
-                        self.collect_nested(body, class);
+                        self.collect_nested(body);
                     }
                 }
                 "field_declaration" | "constant_declaration" => self.collect_field(child),
@@ -317,7 +317,7 @@ impl<'a, 't> Interpreter<'a, 't> {
     }
 
     /// Local and inner classes declared inside a method body.
-    fn collect_nested(&mut self, node: Node<'t>, class: Option<&str>) {
+    fn collect_nested(&mut self, node: Node<'t>) {
         let mut cursor = node.walk();
         let children: Vec<Node<'t>> = node.named_children(&mut cursor).collect();
         for child in children {
@@ -326,7 +326,7 @@ impl<'a, 't> Interpreter<'a, 't> {
                     self.collect_single(child);
                 }
                 "object_creation_expression" | "lambda_expression" => {}
-                _ => self.collect_nested(child, class),
+                _ => self.collect_nested(child),
             }
         }
     }
@@ -364,10 +364,11 @@ impl<'a, 't> Interpreter<'a, 't> {
                 continue;
             };
             let name = node_text(name, text).to_string();
-            if constant && let Some(value) = declarator.child_by_field_name("value") {
-                if let Some(known) = literal_value(value, text) {
-                    self.constants.insert(name.clone(), known);
-                }
+            if constant
+                && let Some(value) = declarator.child_by_field_name("value")
+                && let Some(known) = literal_value(value, text)
+            {
+                self.constants.insert(name.clone(), known);
             }
             self.field_types.insert(name, type_node);
         }
@@ -514,17 +515,13 @@ pub(super) fn annotations(declaration: Node<'_>, text: &str) -> Vec<String> {
 }
 
 fn has_any_annotation(param: Node<'_>) -> bool {
-    param
-        .named_child(0)
-        .is_some_and(|m| m.kind() == "modifiers")
-        && {
-            let m = param.named_child(0).unwrap_or(param);
-            let mut cursor = m.walk();
-            let found = m
-                .named_children(&mut cursor)
-                .any(|a| matches!(a.kind(), "annotation" | "marker_annotation"));
-            found
-        }
+    let Some(modifiers) = param.named_child(0).filter(|m| m.kind() == "modifiers") else {
+        return false;
+    };
+    let mut cursor = modifiers.walk();
+    modifiers
+        .named_children(&mut cursor)
+        .any(|a| matches!(a.kind(), "annotation" | "marker_annotation"))
 }
 
 /// What a request-binding annotation on a parameter binds.

@@ -392,10 +392,10 @@ impl<'t> Interpreter<'_, 't> {
                         };
                         // `name.contains("..")`: the name is rejected when it holds.
                         if let Some(needle) = string_literal(*first, text) {
-                            if needle.contains("..") || needle == "/" || needle == "\\" {
-                                if let Some(name) = object.and_then(subject_of) {
-                                    return (Vec::new(), vec![name]);
-                                }
+                            if (needle.contains("..") || needle == "/" || needle == "\\")
+                                && let Some(name) = object.and_then(subject_of)
+                            {
+                                return (Vec::new(), vec![name]);
                             }
                             return none();
                         }
