@@ -664,7 +664,7 @@ impl<'t> Interpreter<'_, 't> {
         if UNIVERSAL_SANITIZERS.iter().any(|s| {
             names
                 .iter()
-                .any(|n| n == s || n.ends_with(&format!(".{s}")))
+                .any(|n| names_end_with(n, s))
         }) || (method == "valueOf"
             && object.is_some_and(|o| {
                 let w = node_text(o, text);
@@ -728,7 +728,7 @@ impl<'t> Interpreter<'_, 't> {
         let static_propagator = STATIC_PROPAGATORS.iter().any(|p| {
             names
                 .iter()
-                .any(|n| n == p || n.ends_with(&format!(".{p}")))
+                .any(|n| names_end_with(n, p))
         });
         let argument_propagator = ARGUMENT_PROPAGATORS.contains(&method)
             || self.options.rules.propagates(&names, Some(method));
@@ -1075,6 +1075,15 @@ impl<'t> Interpreter<'_, 't> {
             _ => None,
         }
     }
+}
+
+/// `name` is `suffix` or ends with `.suffix` (`java.lang.Integer.parseInt`
+/// for `Integer.parseInt`), without allocating.
+fn names_end_with(name: &str, suffix: &str) -> bool {
+    name == suffix
+        || (name.len() > suffix.len()
+            && name.ends_with(suffix)
+            && name.as_bytes()[name.len() - suffix.len() - 1] == b'.')
 }
 
 fn is_any(names: &[String], targets: &[&str]) -> bool {
