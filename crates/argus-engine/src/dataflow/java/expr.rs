@@ -79,10 +79,14 @@ impl<'t> Interpreter<'_, 't> {
                     None => Value::default(),
                 }
             }
-            "string_literal" | "text_block" => match string_literal(node, text) {
-                Some(s) => Value::known(Known::Str(Rc::from(s.as_str()))),
-                None => Value::default(),
-            },
+            "string_literal" | "text_block" => {
+                match crate::detectors::java::literal_text(node, text)
+                    .or_else(|| string_literal(node, text))
+                {
+                    Some(s) => Value::known(Known::Str(Rc::from(s.as_str()))),
+                    None => Value::default(),
+                }
+            }
             "true" | "false" | "null_literal" | "decimal_integer_literal" => {
                 literal_value(node, text)
                     .map(Value::known)
@@ -661,15 +665,14 @@ impl<'t> Interpreter<'_, 't> {
             return Value::source(threat, Hop::start(call.byte_range(), what));
         }
         let mut mask = self.report.sanitizer_mask(call, &names, Some(method)) | reported;
-        if UNIVERSAL_SANITIZERS.iter().any(|s| {
-            names
-                .iter()
-                .any(|n| names_end_with(n, s))
-        }) || (method == "valueOf"
-            && object.is_some_and(|o| {
-                let w = node_text(o, text);
-                w != "String" && w.chars().next().is_some_and(char::is_uppercase)
-            }))
+        if UNIVERSAL_SANITIZERS
+            .iter()
+            .any(|s| names.iter().any(|n| names_end_with(n, s)))
+            || (method == "valueOf"
+                && object.is_some_and(|o| {
+                    let w = node_text(o, text);
+                    w != "String" && w.chars().next().is_some_and(char::is_uppercase)
+                }))
         {
             mask |= self.all_slots();
         }
@@ -725,11 +728,9 @@ impl<'t> Interpreter<'_, 't> {
             value.join(&receiver.data());
             return value.sanitized(mask);
         }
-        let static_propagator = STATIC_PROPAGATORS.iter().any(|p| {
-            names
-                .iter()
-                .any(|n| names_end_with(n, p))
-        });
+        let static_propagator = STATIC_PROPAGATORS
+            .iter()
+            .any(|p| names.iter().any(|n| names_end_with(n, p)));
         let argument_propagator = ARGUMENT_PROPAGATORS.contains(&method)
             || self.options.rules.propagates(&names, Some(method));
         let mut value = receiver.data();

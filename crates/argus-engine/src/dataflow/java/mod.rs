@@ -566,7 +566,9 @@ pub(super) fn literal_value(node: Node<'_>, text: &str) -> Option<Known> {
             .parse()
             .ok()
             .map(Known::Int),
-        "string_literal" => string_literal(node, text).map(|s| Known::Str(s.as_str().into())),
+        "string_literal" => crate::detectors::java::literal_text(node, text)
+            .or_else(|| string_literal(node, text))
+            .map(|s| Known::Str(s.as_str().into())),
         "parenthesized_expression" => node.named_child(0).and_then(|n| literal_value(n, text)),
         _ => None,
     }

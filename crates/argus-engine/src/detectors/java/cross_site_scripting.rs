@@ -134,6 +134,7 @@ const NOT_HTML: &[&str] = &[
     "image/",
     "javascript",
     "text/css",
+    "message/",
     "event-stream",
 ];
 

@@ -264,3 +264,30 @@ pub fn removes_line_breaks(call: Node<'_>, text: &str) -> bool {
             || written.contains("\r")
     })
 }
+
+/// The text of a one-line Java string literal, quotes removed and simple
+/// escapes resolved (`"name = '"` -> `name = '`).
+pub fn literal_text(node: Node<'_>, text: &str) -> Option<String> {
+    let written = node_text(node, text);
+    let inner = written.strip_prefix('"')?.strip_suffix('"')?;
+    if inner.starts_with("\"\"") {
+        return None;
+    }
+    let mut out = String::new();
+    let mut chars = inner.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.next()? {
+            '\'' => out.push('\''),
+            '"' => out.push('"'),
+            '\\' => out.push('\\'),
+            'n' => out.push('\n'),
+            't' => out.push('\t'),
+            _ => return None,
+        }
+    }
+    Some(out)
+}

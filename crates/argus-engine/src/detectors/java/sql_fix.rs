@@ -16,10 +16,10 @@
 
 use tree_sitter::Node;
 
-use super::{call_args, enclosing_method, method_name, receiver};
+use super::{call_args, enclosing_method, literal_text, method_name, receiver};
 use crate::dataflow::FixSite;
 use crate::fix::{Edit, Fix};
-use crate::semantic::{node_text, string_literal};
+use crate::semantic::node_text;
 
 /// One piece of the concatenated SQL.
 enum Part<'t> {
@@ -129,7 +129,7 @@ fn flatten<'t>(node: Node<'t>, text: &str, parts: &mut Vec<Part<'t>>) -> Option<
             flatten(node.child_by_field_name("right")?, text, parts)
         }
         "string_literal" => {
-            parts.push(Part::Text(string_literal(node, text)?));
+            parts.push(Part::Text(literal_text(node, text)?));
             Some(())
         }
         "parenthesized_expression" => flatten(node.named_child(0)?, text, parts),
