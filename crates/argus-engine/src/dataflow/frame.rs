@@ -202,6 +202,29 @@ impl<'a, 't> Reporter<'a, 't> {
         out
     }
 
+    /// A string appended to a start that input cannot move (a URL whose
+    /// host is fixed) is as safe as the start for the specs judged by
+    /// prefix.
+    pub(crate) fn after_fixed_start(&self, start: &Value, appended: Value) -> Value {
+        if !start.is_tainted() || !appended.is_tainted() {
+            return appended;
+        }
+        let prefix_slots = self
+            .specs
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| s.spec.safe_prefix.is_some())
+            .fold(0u64, |m, (i, _)| m | (1 << i));
+        let fixed = start
+            .taints
+            .iter()
+            .fold(prefix_slots, |mask, t| mask & t.safe);
+        if fixed == 0 {
+            return appended;
+        }
+        appended.sanitized(fixed)
+    }
+
     /// The first sink of the spec in `slot` (its own, then the user's)
     /// that a call matches: by qualified name, or `.method` on any object,
     /// and the sink's condition on the call.

@@ -305,32 +305,10 @@ impl<'t> Interpreter<'_, 't> {
         match &l.known {
             Some(Known::Str(prefix)) => self.report.apply_prefix(Value::union([l, r]), prefix),
             _ => {
-                let right = self.after_fixed_start(l, r.clone());
+                let right = self.report.after_fixed_start(l, r.clone());
                 Value::union([l, &right])
             }
         }
-    }
-
-    /// A string appended to a start that input cannot move is as safe as
-    /// the start for the specs judged by prefix.
-    fn after_fixed_start(&self, start: &Value, appended: Value) -> Value {
-        if !start.is_tainted() || !appended.is_tainted() {
-            return appended;
-        }
-        let prefix_slots = self
-            .specs
-            .iter()
-            .enumerate()
-            .filter(|(_, s)| s.spec.safe_prefix.is_some())
-            .fold(0u64, |m, (i, _)| m | (1 << i));
-        let fixed = start
-            .taints
-            .iter()
-            .fold(prefix_slots, |mask, t| mask & t.safe);
-        if fixed == 0 {
-            return appended;
-        }
-        appended.sanitized(fixed)
     }
 
     fn eval_assignment(&mut self, node: Node<'t>, frame: &mut Frame) -> Value {

@@ -402,7 +402,7 @@ impl<'t> Interpreter<'_, 't> {
                 && text[start..substitutions[0].start_byte()].is_empty()
                 && let Some(first) = values.first()
             {
-                value = self.after_fixed_start(first, value);
+                value = self.report.after_fixed_start(first, value);
             }
             values.push(value);
         }
@@ -440,11 +440,11 @@ impl<'t> Interpreter<'_, 't> {
                     // segment the code wrote.
                     _ if middle_path_segment(left, text) => {
                         let right_part = self.report.apply_prefix(r.clone(), "/segment/");
-                        let right_part = self.after_fixed_start(&l, right_part);
+                        let right_part = self.report.after_fixed_start(&l, right_part);
                         Value::union([&l, &right_part])
                     }
                     _ => {
-                        let right_part = self.after_fixed_start(&l, r.clone());
+                        let right_part = self.report.after_fixed_start(&l, r.clone());
                         Value::union([&l, &right_part])
                     }
                 };
@@ -509,29 +509,6 @@ impl<'t> Interpreter<'_, 't> {
             }
         }
         Value::union(&values)
-    }
-
-    /// A string appended to a start that input cannot move (a URL whose
-    /// host is fixed, taken from the page's own location) is as safe as
-    /// the start for the specs judged by prefix.
-    fn after_fixed_start(&self, start: &Value, appended: Value) -> Value {
-        if !start.is_tainted() || !appended.is_tainted() {
-            return appended;
-        }
-        let prefix_slots = self
-            .specs
-            .iter()
-            .enumerate()
-            .filter(|(_, s)| s.spec.safe_prefix.is_some())
-            .fold(0u64, |m, (i, _)| m | (1 << i));
-        let fixed = start
-            .taints
-            .iter()
-            .fold(prefix_slots, |mask, t| mask & t.safe);
-        if fixed == 0 {
-            return appended;
-        }
-        appended.sanitized(fixed)
     }
 
     fn eval_call(&mut self, call: Node<'t>, frame: &mut Frame) -> Value {
