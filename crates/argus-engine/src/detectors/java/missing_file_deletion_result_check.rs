@@ -30,7 +30,7 @@ detector! {
     /// if (!tempFile.delete()) {
     ///     log.warn("could not delete {}", tempFile);
     /// }
-    /// // or, reporting the reason:
+    /// // or, to learn why it failed:
     /// Files.delete(tempFile.toPath());
     /// ```
     ///
