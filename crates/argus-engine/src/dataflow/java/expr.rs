@@ -692,7 +692,7 @@ impl<'t> Interpreter<'_, 't> {
             return Value::default();
         }
         // Calls into methods of this file.
-        if let Some(index) = self.resolve_call(call, object, method, args.len()) {
+        if let Some(index) = self.resolve_call(object, method, args.len()) {
             let summary = self.summaries[index].clone();
             let function_name = self.functions[index].name.clone();
             let value = self.report.apply_summary(
@@ -1026,14 +1026,7 @@ impl<'t> Interpreter<'_, 't> {
 
     /// The method of this file a call runs: unqualified or on `this`, a
     /// class of this file, or a variable declared with one.
-    fn resolve_call(
-        &self,
-        call: Node<'t>,
-        object: Option<Node<'t>>,
-        method: &str,
-        arity: usize,
-    ) -> Option<usize> {
-        let _ = call;
+    fn resolve_call(&self, object: Option<Node<'t>>, method: &str, arity: usize) -> Option<usize> {
         let text = self.text;
         match object {
             None => self.resolve(method, arity),

@@ -284,17 +284,7 @@ impl<'a, 't> Interpreter<'a, 't> {
                 "class_declaration"
                 | "interface_declaration"
                 | "enum_declaration"
-                | "record_declaration" => {
-                    let name = child
-                        .child_by_field_name("name")
-                        .map(|n| node_text(n, text).to_string());
-                    if let Some(n) = &name {
-                        self.classes.push(n.clone());
-                    }
-                    if let Some(body) = child.child_by_field_name("body") {
-                        self.collect(body, name.as_deref());
-                    }
-                }
+                | "record_declaration" => self.collect_class(child),
                 "method_declaration"
                 | "constructor_declaration"
                 | "compact_constructor_declaration" => {
@@ -323,7 +313,7 @@ impl<'a, 't> Interpreter<'a, 't> {
         for child in children {
             match child.kind() {
                 "class_declaration" | "record_declaration" | "enum_declaration" => {
-                    self.collect_single(child);
+                    self.collect_class(child);
                 }
                 "object_creation_expression" | "lambda_expression" => {}
                 _ => self.collect_nested(child),
@@ -331,8 +321,8 @@ impl<'a, 't> Interpreter<'a, 't> {
         }
     }
 
-    /// A class declared inside a method body.
-    fn collect_single(&mut self, declaration: Node<'t>) {
+    /// A class, enum, record or interface, at any depth.
+    fn collect_class(&mut self, declaration: Node<'t>) {
         let text = self.text;
         let name = declaration
             .child_by_field_name("name")

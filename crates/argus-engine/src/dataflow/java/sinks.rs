@@ -146,12 +146,17 @@ impl<'t> Interpreter<'_, 't> {
         let Some((node, value)) = positional.get(index) else {
             return Vec::new();
         };
-        // The elements of the command, when it is written as a list.
-        let elements: Vec<Node<'t>> = if positional.len() > index + 1 {
-            positional[index..].iter().map(|(n, _)| *n).collect()
+        // The elements of the command, when it is written as a list:
+        // varargs were evaluated with the call; array and `List.of`
+        // elements are evaluated here, once, when chosen.
+        let elements: Vec<(Node<'t>, Option<Value>)> = if positional.len() > index + 1 {
+            positional[index..]
+                .iter()
+                .map(|(n, v)| (*n, Some(v.clone())))
+                .collect()
         } else {
             let inner = unwrap(*node);
-            match inner.kind() {
+            let nodes: Vec<Node<'t>> = match inner.kind() {
                 "array_creation_expression" => inner
                     .child_by_field_name("value")
                     .map(|init| {
@@ -171,23 +176,23 @@ impl<'t> Interpreter<'_, 't> {
                     call_args(inner)
                 }
                 _ => return vec![(*node, value.clone())],
-            }
+            };
+            nodes.into_iter().map(|n| (n, None)).collect()
         };
         if elements.is_empty() {
             return vec![(*node, value.clone())];
         }
-        let literal = |i: usize| elements.get(i).and_then(|e| string_literal(*e, text));
+        let literal = |i: usize| elements.get(i).and_then(|(e, _)| string_literal(*e, text));
         let shell = literal(0).is_some_and(|p| SHELLS.contains(&p.as_str()))
             && literal(1).is_some_and(|f| matches!(f.as_str(), "-c" | "/c" | "/C" | "-Command"));
-        let chosen: Vec<Node<'t>> = if shell {
-            elements.iter().skip(2).copied().collect()
-        } else {
-            elements.first().copied().into_iter().collect()
-        };
-        chosen
+        let skip = if shell { 2 } else { 0 };
+        let take = if shell { usize::MAX } else { 1 };
+        elements
             .into_iter()
-            .map(|e| {
-                let v = self.eval(e, frame);
+            .skip(skip)
+            .take(take)
+            .map(|(e, known)| {
+                let v = known.unwrap_or_else(|| self.eval(e, frame));
                 (e, v)
             })
             .collect()

@@ -484,7 +484,6 @@ pub(super) const SUPERTYPES: &[(&str, &str)] = &[
     ),
     ("HttpSession", "javax.servlet.http.HttpSession"),
     ("ScriptEngine", "javax.script.ScriptEngine"),
-    ("Logger", "Logger"),
 ];
 
 /// What well-known factory methods return, so the calls made on their
@@ -498,8 +497,6 @@ pub(super) const RETURN_TYPES: &[(&str, &str)] = &[
     ("getEngineByExtension", "javax.script.ScriptEngine"),
     ("getEngineByMimeType", "javax.script.ScriptEngine"),
     ("getSession", "javax.servlet.http.HttpSession"),
-    ("getLogger", "Logger"),
-    ("getLog", "Logger"),
     (
         "getJdbcTemplate",
         "org.springframework.jdbc.core.JdbcTemplate",
