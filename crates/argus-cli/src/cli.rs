@@ -49,6 +49,10 @@ pub enum Command {
     ///   aws codeguru-security list-scans --endpoint-url http://127.0.0.1:8080
     #[command(verbatim_doc_comment)]
     Serve(Box<ServeArgs>),
+    /// Manage the service: accounts, principals, access keys, temporary
+    /// credentials, identity policies, encryption keys, the audit log and
+    /// event targets. Works on the service's database directly.
+    Admin(Box<crate::admin::AdminArgs>),
     /// Scan code with an `argus serve` service.
     #[command(subcommand)]
     Remote(RemoteCommand),
@@ -158,6 +162,11 @@ pub struct ServeArgs {
     #[arg(long, env = "ARGUS_MAX_UPLOAD_BYTES", value_name = "BYTES")]
     pub max_upload_bytes: Option<u64>,
 
+    // -- encryption at rest --
+
+    // -- audit log, events and metrics --
+
+    // -- TLS and retention --
     /// Read settings from the [server] table of this TOML file.
     #[arg(long, env = "ARGUS_CONFIG", value_name = "FILE")]
     pub config: Option<PathBuf>,

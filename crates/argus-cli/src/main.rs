@@ -4,6 +4,7 @@
 //! standard error and exit status 2. Findings at or above
 //! `--fail-on-severity` give exit status 1.
 
+mod admin;
 mod cli;
 mod detectors;
 mod progress;
@@ -24,6 +25,7 @@ fn main() -> ExitCode {
         Command::Detectors(command) => detectors::run(command),
         Command::Serve(args) => serve::run(*args),
         Command::Remote(command) => remote::run(command),
+        Command::Admin(args) => admin::run(*args),
     };
     match result {
         Ok(code) => code,

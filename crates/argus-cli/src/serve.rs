@@ -32,6 +32,11 @@ struct FileSettings {
     requests_per_second: Option<f64>,
     create_requests_per_second: Option<f64>,
     max_upload_bytes: Option<u64>,
+    // -- encryption at rest --
+
+    // -- audit log, events and metrics --
+
+    // -- TLS and retention --
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -162,6 +167,12 @@ fn server_config(args: ServeArgs) -> Result<ServerConfig> {
             secret_access_key,
         }));
     }
+    // -- encryption at rest --
+
+    // -- audit log, events and metrics --
+
+    // -- TLS and retention --
+
     if let Some(ms) = args.debug_scan_delay_ms {
         config.scan_delay = Duration::from_millis(ms);
     }
@@ -169,6 +180,37 @@ fn server_config(args: ServeArgs) -> Result<ServerConfig> {
         config.job_lease = Duration::from_secs(seconds.max(1));
     }
     Ok(config)
+}
+
+/// Where the service keeps its data, as `argus serve` would resolve it
+/// (flags and environment, then the configuration file, then defaults).
+pub struct StoreLocation {
+    pub data_dir: PathBuf,
+    pub database_url: String,
+    pub region: String,
+}
+
+pub fn store_location(
+    data_dir: Option<PathBuf>,
+    database_url: Option<String>,
+    config: Option<&Path>,
+) -> Result<StoreLocation> {
+    let file = match config {
+        Some(path) => read_config(path)?,
+        None => FileSettings::default(),
+    };
+    let region = std::env::var("ARGUS_REGION")
+        .ok()
+        .filter(|r| !r.is_empty())
+        .or(file.region)
+        .unwrap_or_else(|| "us-east-1".into());
+    let mut config = ServerConfig::new(data_dir.or(file.data_dir).unwrap_or_else(default_data_dir));
+    config.database_url = database_url.or(file.database_url);
+    Ok(StoreLocation {
+        database_url: config.database_url(),
+        data_dir: config.data_dir,
+        region,
+    })
 }
 
 fn read_config(path: &Path) -> Result<FileSettings> {

@@ -63,10 +63,12 @@ pub async fn authenticate(
     let started = std::time::Instant::now();
     let principal = caller.principal_arn.clone();
     let access_key_id = caller.access_key_id.clone();
-    parts.extensions.insert(caller);
-    let response = next
+    parts.extensions.insert(caller.clone());
+    let mut response = next
         .run(Request::from_parts(parts, Body::from(bytes)))
         .await;
+    // Layers outside this one (the audit log) learn who called.
+    response.extensions_mut().insert(caller);
     tracing::info!(
         operation,
         %principal,

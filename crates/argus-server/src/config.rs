@@ -42,6 +42,11 @@ pub struct ServerConfig {
     pub quotas: Quotas,
     /// Pause before each scan (a testing aid to observe restarts mid-scan).
     pub scan_delay: Duration,
+    // -- encryption at rest --
+
+    // -- audit log, events and metrics --
+
+    // -- TLS and retention --
 }
 
 impl ServerConfig {
@@ -65,6 +70,11 @@ impl ServerConfig {
             upload_url_ttl: Duration::from_secs(15 * 60),
             quotas: Quotas::default(),
             scan_delay: Duration::ZERO,
+            // -- encryption at rest --
+
+            // -- audit log, events and metrics --
+
+            // -- TLS and retention --
         }
     }
 
