@@ -52,12 +52,13 @@ pub(crate) async fn run(store: &Store, config: &ServerConfig) -> Result<Bootstra
                 ));
             }
             store
-                .put_access_key(&AccessKey {
-                    access_key_id: id.clone(),
-                    secret_access_key: secret.clone(),
-                    account_id: account_id.clone(),
+                .put_access_key(&AccessKey::permanent(
+                    id.clone(),
+                    secret.clone(),
+                    account_id.clone(),
                     principal_arn,
-                })
+                    None,
+                ))
                 .await?;
         }
         None if store.count_access_keys().await? == 0 => {
@@ -65,12 +66,13 @@ pub(crate) async fn run(store: &Store, config: &ServerConfig) -> Result<Bootstra
             let access_key_id = format!("AKAR{}", &random[..16]);
             let secret_access_key = random_hex()[..40].to_string();
             store
-                .put_access_key(&AccessKey {
-                    access_key_id: access_key_id.clone(),
-                    secret_access_key: secret_access_key.clone(),
-                    account_id: account_id.clone(),
+                .put_access_key(&AccessKey::permanent(
+                    access_key_id.clone(),
+                    secret_access_key.clone(),
+                    account_id.clone(),
                     principal_arn,
-                })
+                    None,
+                ))
                 .await?;
             let file = config.data_dir.join("root-credentials");
             write_private(

@@ -2,7 +2,6 @@
 
 use sqlx::Row;
 
-use crate::scans::AccessKey;
 use crate::{Store, StoreError, now_millis};
 
 impl Store {
@@ -39,38 +38,22 @@ impl Store {
         Ok(())
     }
 
-    /// Adds (or replaces the secret of) an access key.
-    pub async fn put_access_key(&self, key: &AccessKey) -> Result<(), StoreError> {
-        self.ensure_account(&key.account_id).await?;
-        sqlx::query(
-            "INSERT INTO access_keys (access_key_id, secret_access_key, account_id, principal_arn, created_at, active) \
-             VALUES ($1, $2, $3, $4, $5, 1) \
-             ON CONFLICT (access_key_id) DO UPDATE SET secret_access_key = $2, account_id = $3, principal_arn = $4, active = 1",
+    /// Every account, oldest first, with its creation time.
+    pub async fn accounts(&self) -> Result<Vec<(String, i64)>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT account_id, created_at FROM accounts ORDER BY created_at, account_id",
         )
-        .bind(&key.access_key_id)
-        .bind(&key.secret_access_key)
-        .bind(&key.account_id)
-        .bind(&key.principal_arn)
-        .bind(now_millis())
-        .execute(&self.pool)
+        .fetch_all(&self.pool)
         .await?;
-        Ok(())
+        Ok(rows.iter().map(|r| (r.get(0), r.get(1))).collect())
     }
 
-    pub async fn access_key(&self, access_key_id: &str) -> Result<Option<AccessKey>, StoreError> {
-        let row = sqlx::query(
-            "SELECT access_key_id, secret_access_key, account_id, principal_arn FROM access_keys \
-             WHERE access_key_id = $1 AND active = 1",
-        )
-        .bind(access_key_id)
-        .fetch_optional(&self.pool)
-        .await?;
-        Ok(row.map(|row| AccessKey {
-            access_key_id: row.get(0),
-            secret_access_key: row.get(1),
-            account_id: row.get(2),
-            principal_arn: row.get(3),
-        }))
+    pub async fn account_exists(&self, account_id: &str) -> Result<bool, StoreError> {
+        Ok(sqlx::query("SELECT 1 FROM accounts WHERE account_id = $1")
+            .bind(account_id)
+            .fetch_optional(&self.pool)
+            .await?
+            .is_some())
     }
 
     pub async fn count_access_keys(&self) -> Result<i64, StoreError> {

@@ -37,8 +37,14 @@ pub struct Store {
 }
 
 /// Schema migrations, applied in order, each once.
-const MIGRATIONS: &[(i64, &str, &str)] =
-    &[(1, "init", include_str!("../migrations/0001_init.sql"))];
+const MIGRATIONS: &[(i64, &str, &str)] = &[
+    (1, "init", include_str!("../migrations/0001_init.sql")),
+    (
+        2,
+        "identities_retention",
+        include_str!("../migrations/0002_identities_retention.sql"),
+    ),
+];
 
 impl Store {
     /// Connects to `database_url` (`sqlite://path` or `postgres://...`),

@@ -15,16 +15,20 @@ mod accounts;
 mod artifacts;
 mod db;
 mod findings;
+mod identities;
 mod jobs;
 mod metrics;
+mod retention;
 mod scans;
 
 pub use artifacts::{ArtifactStore, ArtifactStoreConfig, S3Config, UploadError};
 pub use db::{Backend, Store, StoreError};
 pub use findings::{FindingFilter, FindingPage, NewFinding, StoredFinding, TrackingPlan};
+pub use identities::{AccessKey, AttachedPolicy, NewPrincipal, Principal, PrincipalType};
 pub use jobs::{JobOutcome, LeasedJob};
 pub use metrics::OpenPeriod;
-pub use scans::{AccessKey, Artifact, CreateRun, CreateRunOutcome, MAX_TAGS, Run, Scan};
+pub use retention::ExpiredArtifact;
+pub use scans::{Artifact, CreateRun, CreateRunOutcome, MAX_TAGS, Run, Scan};
 
 /// Milliseconds since the Unix epoch, as stored.
 pub fn now_millis() -> i64 {

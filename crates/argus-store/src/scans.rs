@@ -5,15 +5,6 @@ use sqlx::any::AnyRow;
 
 use crate::{Store, StoreError, now_millis};
 
-/// A credential argus accepts.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AccessKey {
-    pub access_key_id: String,
-    pub secret_access_key: String,
-    pub account_id: String,
-    pub principal_arn: String,
-}
-
 /// An upload slot and, once used, the code it holds.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Artifact {
