@@ -167,6 +167,21 @@ pub struct ServeArgs {
     // -- audit log, events and metrics --
 
     // -- TLS and retention --
+    /// Serve the API over TLS (1.2 and 1.3 only) with this certificate
+    /// chain (PEM); clients then use https:// (the AWS CLI and `argus
+    /// remote` take --ca-bundle for a private CA).
+    #[arg(long, env = "ARGUS_TLS_CERT", value_name = "FILE")]
+    pub tls_cert: Option<PathBuf>,
+
+    /// The certificate's private key (PEM).
+    #[arg(long, env = "ARGUS_TLS_KEY", value_name = "FILE")]
+    pub tls_key: Option<PathBuf>,
+
+    /// Delete uploaded code this many days after it was uploaded; scans
+    /// and findings stay [default: 10].
+    #[arg(long, env = "ARGUS_CODE_RETENTION_DAYS", value_name = "DAYS")]
+    pub code_retention_days: Option<f64>,
+
     /// Read settings from the [server] table of this TOML file.
     #[arg(long, env = "ARGUS_CONFIG", value_name = "FILE")]
     pub config: Option<PathBuf>,
@@ -208,6 +223,11 @@ pub struct RemoteScanArgs {
     /// The service [env: ARGUS_ENDPOINT_URL, else AWS_ENDPOINT_URL].
     #[arg(long, value_name = "URL")]
     pub endpoint_url: Option<String>,
+
+    /// Trust the certificates in this PEM file (besides the system's) when
+    /// the service uses TLS with a private CA, as the AWS CLI's option.
+    #[arg(long, env = "AWS_CA_BUNDLE", value_name = "FILE")]
+    pub ca_bundle: Option<PathBuf>,
 
     /// `Security` or `All` (adds code quality findings).
     #[arg(long, value_enum, value_name = "TYPE")]

@@ -37,6 +37,9 @@ struct FileSettings {
     // -- audit log, events and metrics --
 
     // -- TLS and retention --
+    tls_cert: Option<PathBuf>,
+    tls_key: Option<PathBuf>,
+    code_retention_days: Option<f64>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -84,15 +87,19 @@ fn init_logging(json: bool) {
 fn announce(running: &argus_server::Running) {
     let b = &running.bootstrap;
     eprintln!(
-        "argus serve: listening on http://{} (account {}, region {})",
-        running.local_addr, b.account_id, b.region
+        "argus serve: listening on {}://{} (account {}, region {})",
+        running.scheme(),
+        running.local_addr,
+        b.account_id,
+        b.region
     );
     if let Some(credentials) = &b.generated {
         eprintln!(
-            "\nCreated the root access key. It is shown this once and saved (owner-only) in {file}:\n\n  aws_access_key_id     = {}\n  aws_secret_access_key = {}\n\nUse it as the profile 'argus' of that file:\n\n  export AWS_SHARED_CREDENTIALS_FILE={file} AWS_PROFILE=argus AWS_REGION={}\n  aws codeguru-security list-scans --endpoint-url http://{}\n",
+            "\nCreated the root access key. It is shown this once and saved (owner-only) in {file}:\n\n  aws_access_key_id     = {}\n  aws_secret_access_key = {}\n\nUse it as the profile 'argus' of that file:\n\n  export AWS_SHARED_CREDENTIALS_FILE={file} AWS_PROFILE=argus AWS_REGION={}\n  aws codeguru-security list-scans --endpoint-url {}://{}\n",
             credentials.access_key_id,
             credentials.secret_access_key,
             b.region,
+            running.scheme(),
             running.local_addr,
             file = credentials.file.display(),
         );
@@ -172,6 +179,23 @@ fn server_config(args: ServeArgs) -> Result<ServerConfig> {
     // -- audit log, events and metrics --
 
     // -- TLS and retention --
+    config.tls = match (
+        args.tls_cert.or(file.tls_cert),
+        args.tls_key.or(file.tls_key),
+    ) {
+        (Some(certificate), Some(private_key)) => Some(argus_server::TlsFiles {
+            certificate,
+            private_key,
+        }),
+        (None, None) => None,
+        _ => bail!("TLS needs both --tls-cert and --tls-key"),
+    };
+    if let Some(days) = args.code_retention_days.or(file.code_retention_days) {
+        if !(days.is_finite() && days > 0.0) {
+            bail!("--code-retention-days must be a positive number of days");
+        }
+        config.code_retention = Duration::from_secs_f64(days * 86_400.0);
+    }
 
     if let Some(ms) = args.debug_scan_delay_ms {
         config.scan_delay = Duration::from_millis(ms);

@@ -3,17 +3,19 @@
 //! attached to the request for the handlers.
 
 use axum::body::{Body, to_bytes};
-use axum::extract::{MatchedPath, Request, State};
+use axum::extract::{ConnectInfo, MatchedPath, Request, State};
 use axum::http::HeaderMap;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use time::OffsetDateTime;
 use time::macros::format_description;
 
+use crate::authz;
 use crate::error::ApiError;
 use crate::sigv4::{self, SERVICE, SignatureError};
 use crate::state::{Caller, SharedState};
 use crate::throttle;
+use crate::tls::PeerAddr;
 
 /// Largest API request body (uploads go to their own endpoint).
 pub const MAX_API_BODY: usize = 1024 * 1024;
@@ -58,7 +60,21 @@ pub async fn authenticate(
     };
     if let Err(error) = state.throttle.admit(&caller.account_id, operation) {
         tracing::info!(operation, access_key_id = %caller.access_key_id, "request throttled");
-        return error.into_response();
+        return with_caller(error.into_response(), caller);
+    }
+    let asked = authz::Request {
+        operation,
+        path: parts.uri.path(),
+        query: parts.uri.query(),
+        body: &bytes,
+        source_ip: parts
+            .extensions
+            .get::<ConnectInfo<PeerAddr>>()
+            .map(|info| info.0.0.ip()),
+        secure_transport: state.config.tls.is_some(),
+    };
+    if let Err(error) = authz::authorize(&state, &caller, &asked).await {
+        return with_caller(error.into_response(), caller);
     }
     let started = std::time::Instant::now();
     let principal = caller.principal_arn.clone();
@@ -67,8 +83,7 @@ pub async fn authenticate(
     let mut response = next
         .run(Request::from_parts(parts, Body::from(bytes)))
         .await;
-    // Layers outside this one (the audit log) learn who called.
-    response.extensions_mut().insert(caller);
+    response = with_caller(response, caller);
     tracing::info!(
         operation,
         %principal,
@@ -81,6 +96,12 @@ pub async fn authenticate(
         micros = started.elapsed().as_micros() as u64,
         "request"
     );
+    response
+}
+
+/// Layers outside this one (the audit log) learn who called.
+fn with_caller(mut response: Response, caller: Caller) -> Response {
+    response.extensions_mut().insert(caller);
     response
 }
 
@@ -164,12 +185,6 @@ async fn verify(
             ));
         }
     }
-    if header("x-amz-security-token").is_some() {
-        return Err(auth_error(
-            "UnrecognizedClientException",
-            "The security token included in the request is invalid.",
-        ));
-    }
     let mut signed = Vec::with_capacity(auth.signed_headers.len());
     for name in &auth.signed_headers {
         let values: Vec<&str> = headers
@@ -188,23 +203,51 @@ async fn verify(
         }
         signed.push((name.clone(), values.join(",")));
     }
+    let invalid_token = || {
+        auth_error(
+            "UnrecognizedClientException",
+            "The security token included in the request is invalid.",
+        )
+    };
     let key = state
         .store
         .access_key(&auth.access_key_id)
         .await?
-        .ok_or_else(|| {
-            auth_error(
-                "UnrecognizedClientException",
-                "The security token included in the request is invalid.",
-            )
-        })?;
-    let canonical = sigv4::canonical_request(
-        method.as_str(),
-        uri.path(),
-        uri.query(),
-        &signed,
-        &sigv4::payload_hash(body),
-    );
+        .ok_or_else(invalid_token)?;
+    // Temporary credentials come with their session token; permanent keys
+    // never do.
+    let session_token = header("x-amz-security-token");
+    match (&key.session_token_sha256, session_token) {
+        (None, None) => {}
+        (None, Some(_)) | (Some(_), None) => return Err(invalid_token()),
+        (Some(expected), Some(token)) => {
+            if !sigv4::signatures_match(expected, &sigv4::payload_hash(token.as_bytes())) {
+                return Err(invalid_token());
+            }
+            if !auth
+                .signed_headers
+                .iter()
+                .any(|h| h == "x-amz-security-token")
+            {
+                return Err(auth_error(
+                    "IncompleteSignatureException",
+                    "The 'x-amz-security-token' header must be signed",
+                ));
+            }
+        }
+    }
+    let payload = sigv4::payload_hash(body);
+    if let Some(declared) = header("x-amz-content-sha256")
+        && declared != "UNSIGNED-PAYLOAD"
+        && !declared.eq_ignore_ascii_case(&payload)
+    {
+        return Err(auth_error(
+            "InvalidSignatureException",
+            "The provided 'x-amz-content-sha256' header does not match the SHA-256 of the request body",
+        ));
+    }
+    let canonical =
+        sigv4::canonical_request(method.as_str(), uri.path(), uri.query(), &signed, &payload);
     let expected = sigv4::signature(&key.secret_access_key, amz_date, &auth.region, &canonical);
     if !sigv4::signatures_match(&expected, &auth.signature) {
         return Err(auth_error(
@@ -212,10 +255,24 @@ async fn verify(
             SignatureError::Mismatch.to_string(),
         ));
     }
+    // Checked after the signature, so that only the key's holder learns
+    // that it expired.
+    if let Some(expires_at) = key.expires_at
+        && expires_at <= now.unix_timestamp() * 1000
+    {
+        return Err(auth_error(
+            "ExpiredTokenException",
+            "The security token included in the request is expired",
+        ));
+    }
     Ok(Caller {
+        temporary: key.session_token_sha256.is_some(),
+        issued_at: key.session_token_sha256.as_ref().map(|_| key.created_at),
         account_id: key.account_id,
         principal_arn: key.principal_arn,
         access_key_id: key.access_key_id,
+        policy_principal_arn: key.policy_principal_arn,
+        region: auth.region,
     })
 }
 

@@ -47,6 +47,11 @@ pub struct ServerConfig {
     // -- audit log, events and metrics --
 
     // -- TLS and retention --
+    /// Serve the API over TLS with these files.
+    pub tls: Option<crate::tls::TlsFiles>,
+    /// Uploaded code is deleted this long after it was uploaded (scans
+    /// and findings stay).
+    pub code_retention: Duration,
 }
 
 impl ServerConfig {
@@ -75,6 +80,8 @@ impl ServerConfig {
             // -- audit log, events and metrics --
 
             // -- TLS and retention --
+            tls: None,
+            code_retention: Duration::from_secs(10 * 86_400),
         }
     }
 
@@ -93,7 +100,10 @@ impl ServerConfig {
     pub fn public_url(&self, bound: SocketAddr) -> String {
         self.public_url
             .clone()
-            .unwrap_or_else(|| format!("http://{bound}"))
+            .unwrap_or_else(|| {
+                let scheme = if self.tls.is_some() { "https" } else { "http" };
+                format!("{scheme}://{bound}")
+            })
             .trim_end_matches('/')
             .to_string()
     }

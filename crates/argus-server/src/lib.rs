@@ -10,13 +10,18 @@
 
 mod api;
 mod auth;
+mod authz;
 mod bootstrap;
 mod config;
 mod error;
+pub mod identity;
 mod metrics;
+pub mod policy;
+pub mod retention;
 pub mod sigv4;
 mod state;
 mod throttle;
+mod tls;
 mod token;
 mod tracking;
 mod validate;
@@ -31,6 +36,7 @@ use tokio::sync::{Notify, watch};
 
 pub use bootstrap::{Bootstrap, RootCredentials};
 pub use config::{Quotas, ServerConfig};
+pub use tls::TlsFiles;
 
 use crate::state::AppState;
 use crate::token::Tokens;
@@ -55,6 +61,8 @@ pub enum ServeError {
 pub struct Running {
     pub local_addr: SocketAddr,
     pub bootstrap: Bootstrap,
+    /// Serving TLS.
+    pub tls: bool,
     shutdown: watch::Sender<bool>,
     server: tokio::task::JoinHandle<std::io::Result<()>>,
     workers: Vec<tokio::task::JoinHandle<()>>,
@@ -62,6 +70,11 @@ pub struct Running {
 }
 
 impl Running {
+    /// `https` or `http`.
+    pub fn scheme(&self) -> &'static str {
+        if self.tls { "https" } else { "http" }
+    }
+
     /// Stops accepting requests, lets workers finish their current step and
     /// waits for everything to end.
     pub async fn shutdown(self) -> Result<(), ServeError> {
@@ -121,6 +134,10 @@ pub async fn start(config: ServerConfig) -> Result<Running, ServeError> {
     let token_key = hex::decode(store.setting("token_key", random_hex).await?).unwrap_or_default();
     let upload_key =
         hex::decode(store.setting("upload_key", random_hex).await?).unwrap_or_default();
+    let tls_config = match &config.tls {
+        Some(files) => Some(tls::load(files).map_err(ServeError::Config)?),
+        None => None,
+    };
     let listener = TcpListener::bind(config.listen)
         .await
         .map_err(|source| ServeError::Bind {
@@ -138,20 +155,33 @@ pub async fn start(config: ServerConfig) -> Result<Running, ServeError> {
         config,
     });
     let (shutdown, shutdown_rx) = watch::channel(false);
-    let workers = worker::spawn(state.clone(), state.config.workers, shutdown_rx.clone());
-    let app = api::router(state.clone());
-    let mut graceful = shutdown_rx;
-    let server = tokio::spawn(async move {
-        axum::serve(listener, app)
-            .with_graceful_shutdown(async move {
-                let _ = graceful.wait_for(|stop| *stop).await;
+    let mut workers = worker::spawn(state.clone(), state.config.workers, shutdown_rx.clone());
+    let app = api::router(state.clone()).into_make_service_with_connect_info::<tls::PeerAddr>();
+    let mut graceful = shutdown_rx.clone();
+    let stop = async move {
+        let _ = graceful.wait_for(|stop| *stop).await;
+    };
+    let server = match tls_config {
+        Some(tls_config) => {
+            let listener = tls::TlsListener::new(listener, tls_config)?;
+            tokio::spawn(async move {
+                axum::serve(listener, app)
+                    .with_graceful_shutdown(stop)
+                    .await
             })
-            .await
-    });
+        }
+        None => tokio::spawn(async move {
+            axum::serve(listener, app)
+                .with_graceful_shutdown(stop)
+                .await
+        }),
+    };
+    workers.push(retention::spawn(state.clone(), shutdown_rx));
     tracing::info!(%local_addr, "argus serve listening");
     Ok(Running {
         local_addr,
         bootstrap,
+        tls: state.config.tls.is_some(),
         shutdown,
         server,
         workers,

@@ -205,8 +205,19 @@ pub fn signatures_match(expected: &str, given: &str) -> bool {
     expected.len() == given.len() && bool::from(expected.as_bytes().ct_eq(given.as_bytes()))
 }
 
-/// Headers to add to a request so that it is signed (for clients): returns
-/// `(x-amz-date, authorization)`.
+/// What a client signs besides the request line and body.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SigningHeaders<'a> {
+    pub host: &'a str,
+    pub content_type: Option<&'a str>,
+    /// The session token of temporary credentials (signed as
+    /// `x-amz-security-token`, as botocore does).
+    pub session_token: Option<&'a str>,
+}
+
+/// The `authorization` header that signs a request (for clients); the
+/// caller also sends `x-amz-date: amz_date` and, with temporary
+/// credentials, `x-amz-security-token`.
 #[allow(clippy::too_many_arguments)]
 pub fn sign(
     access_key_id: &str,
@@ -220,12 +231,40 @@ pub fn sign(
     content_type: Option<&str>,
     body: &[u8],
 ) -> String {
+    sign_request(
+        access_key_id,
+        secret,
+        region,
+        amz_date,
+        (method, raw_path, raw_query),
+        SigningHeaders {
+            host,
+            content_type,
+            session_token: None,
+        },
+        body,
+    )
+}
+
+/// [`sign`] with every signed header spelled out.
+pub fn sign_request(
+    access_key_id: &str,
+    secret: &str,
+    region: &str,
+    amz_date: &str,
+    (method, raw_path, raw_query): (&str, &str, Option<&str>),
+    signing: SigningHeaders<'_>,
+    body: &[u8],
+) -> String {
     let mut headers = Vec::new();
-    if let Some(ct) = content_type {
+    if let Some(ct) = signing.content_type {
         headers.push(("content-type".to_string(), ct.to_string()));
     }
-    headers.push(("host".to_string(), host.to_string()));
+    headers.push(("host".to_string(), signing.host.to_string()));
     headers.push(("x-amz-date".to_string(), amz_date.to_string()));
+    if let Some(token) = signing.session_token {
+        headers.push(("x-amz-security-token".to_string(), token.to_string()));
+    }
     let canonical = canonical_request(method, raw_path, raw_query, &headers, &payload_hash(body));
     let sig = signature(secret, amz_date, region, &canonical);
     let signed: Vec<&str> = headers.iter().map(|(n, _)| n.as_str()).collect();

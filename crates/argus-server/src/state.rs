@@ -13,8 +13,17 @@ use crate::token::Tokens;
 #[derive(Debug, Clone)]
 pub struct Caller {
     pub account_id: String,
+    /// Who called: the root, a user, or a role session.
     pub principal_arn: String,
     pub access_key_id: String,
+    /// The user or role whose policies apply; `None` for the account's root.
+    pub policy_principal_arn: Option<String>,
+    /// Signed with temporary credentials (a session token).
+    pub temporary: bool,
+    /// When the temporary credentials were issued (Unix ms).
+    pub issued_at: Option<i64>,
+    /// The region the request was signed for.
+    pub region: String,
 }
 
 /// Shared server state.

@@ -11,10 +11,12 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::{Context, Result};
-use argus_store::{ArtifactStore, ArtifactStoreConfig, Store};
+use argus_store::{ArtifactStore, ArtifactStoreConfig, PrincipalType, Store};
 use clap::{Args, Subcommand};
 
 use crate::serve;
+
+mod identity;
 
 #[derive(Debug, Args)]
 pub struct AdminArgs {
@@ -36,16 +38,61 @@ pub struct AdminArgs {
 }
 
 #[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Create a user.
+    Create(identity::CreatePrincipalArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RoleCommand {
+    /// Create a role.
+    Create(identity::CreatePrincipalArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SessionTokenCommand {
+    /// Issue temporary credentials for a user or role; printed as STS
+    /// prints them (Credentials.AccessKeyId/SecretAccessKey/SessionToken).
+    Create(identity::SessionTokenArgs),
+}
+
+#[derive(Debug, Subcommand)]
 pub enum AdminCommand {
     // -- identities: accounts, principals, access keys, policies --
-
+    /// Accounts: each holds its own scans, findings, keys and settings.
+    #[command(subcommand)]
+    Account(identity::AccountCommand),
+    /// Create a user (`arn:aws:iam::ACCOUNT:user/NAME`).
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+    /// Create a role (`arn:aws:iam::ACCOUNT:role/NAME`); callers act as it
+    /// with temporary credentials from `session-token create`.
+    Role {
+        #[command(subcommand)]
+        command: RoleCommand,
+    },
+    /// List, tag and delete users and roles.
+    #[command(subcommand)]
+    Principal(identity::PrincipalCommand),
+    /// Identity policies of users and roles (IAM JSON; default deny,
+    /// explicit deny wins).
+    #[command(subcommand)]
+    Policy(identity::PolicyCommand),
+    /// Permanent access keys of users and account roots.
+    #[command(subcommand)]
+    AccessKey(identity::AccessKeyCommand),
+    /// Temporary credentials (sent with X-Amz-Security-Token).
+    #[command(subcommand)]
+    SessionToken(SessionTokenCommand),
     // -- encryption keys --
 
     // -- audit log and event targets --
 }
 
 /// What every admin command works on.
-#[allow(dead_code)] // filled in as the command groups land
+#[allow(dead_code)] // data_dir and region serve the command groups that need them
 pub struct AdminContext {
     pub store: Store,
     pub data_dir: PathBuf,
@@ -87,18 +134,27 @@ pub fn run(args: AdminArgs) -> Result<ExitCode> {
 }
 
 async fn dispatch(context: &AdminContext, command: AdminCommand) -> Result<ExitCode> {
-    let _ = context;
     match command {
         // -- identities --
+        AdminCommand::Account(command) => identity::account(context, command).await,
+        AdminCommand::User {
+            command: UserCommand::Create(args),
+        } => identity::create_principal(context, PrincipalType::User, args).await,
+        AdminCommand::Role {
+            command: RoleCommand::Create(args),
+        } => identity::create_principal(context, PrincipalType::Role, args).await,
+        AdminCommand::Principal(command) => identity::principal(context, command).await,
+        AdminCommand::Policy(command) => identity::policy(context, command).await,
+        AdminCommand::AccessKey(command) => identity::access_key(context, command).await,
+        AdminCommand::SessionToken(SessionTokenCommand::Create(args)) => {
+            identity::session_token(context, args).await
+        } // -- encryption keys --
 
-        // -- encryption keys --
-
-        // -- audit log and event targets --
+          // -- audit log and event targets --
     }
 }
 
 /// Prints a JSON value, pretty, on standard output.
-#[allow(dead_code)]
 pub fn print_json(value: &serde_json::Value) {
     println!(
         "{}",

@@ -31,16 +31,34 @@ pub struct Client {
 }
 
 impl Client {
-    pub fn new(endpoint: &str, credentials: Credentials) -> Result<Client> {
+    /// `ca_bundle`: PEM certificates to trust besides the system's (a
+    /// private CA of an `argus serve --tls-cert` server).
+    pub fn new(
+        endpoint: &str,
+        credentials: Credentials,
+        ca_bundle: Option<&std::path::Path>,
+    ) -> Result<Client> {
         let endpoint = reqwest::Url::parse(endpoint)
             .with_context(|| format!("invalid endpoint URL '{endpoint}'"))?;
         if !matches!(endpoint.scheme(), "http" | "https") || endpoint.host_str().is_none() {
             bail!("the endpoint URL must be http(s)://HOST[:PORT]");
         }
-        let http = reqwest::Client::builder()
+        let mut builder = reqwest::Client::builder()
             .connect_timeout(Duration::from_secs(10))
-            .user_agent(concat!("argus-remote/", env!("CARGO_PKG_VERSION")))
-            .build()?;
+            .user_agent(concat!("argus-remote/", env!("CARGO_PKG_VERSION")));
+        if let Some(path) = ca_bundle {
+            let pem = std::fs::read(path)
+                .with_context(|| format!("cannot read the CA bundle {}", path.display()))?;
+            let certificates = reqwest::Certificate::from_pem_bundle(&pem)
+                .with_context(|| format!("{}: not a PEM certificate bundle", path.display()))?;
+            if certificates.is_empty() {
+                bail!("{}: no PEM certificate found", path.display());
+            }
+            for certificate in certificates {
+                builder = builder.add_root_certificate(certificate);
+            }
+        }
+        let http = builder.build()?;
         Ok(Client {
             http,
             endpoint,
@@ -81,16 +99,17 @@ impl Client {
         let mut delay = Duration::from_millis(200);
         for attempt in 1..=ATTEMPTS {
             let amz_date = amz_date();
-            let authorization = argus_server::sigv4::sign(
+            let authorization = argus_server::sigv4::sign_request(
                 &self.credentials.access_key_id,
                 &self.credentials.secret_access_key,
                 &self.credentials.region,
                 &amz_date,
-                method.as_str(),
-                &raw_path,
-                query.as_deref(),
-                &host,
-                body.map(|_| "application/json"),
+                (method.as_str(), &raw_path, query.as_deref()),
+                argus_server::sigv4::SigningHeaders {
+                    host: &host,
+                    content_type: body.map(|_| "application/json"),
+                    session_token: self.credentials.session_token.as_deref(),
+                },
                 &payload,
             );
             let mut request = self
@@ -98,6 +117,9 @@ impl Client {
                 .request(method.clone(), &url)
                 .header("x-amz-date", &amz_date)
                 .header("authorization", authorization);
+            if let Some(token) = &self.credentials.session_token {
+                request = request.header("x-amz-security-token", token);
+            }
             if body.is_some() {
                 request = request
                     .header("content-type", "application/json")

@@ -13,6 +13,8 @@ use anyhow::{Result, bail};
 pub struct Credentials {
     pub access_key_id: String,
     pub secret_access_key: String,
+    /// Set for temporary credentials; sent as X-Amz-Security-Token.
+    pub session_token: Option<String>,
     pub region: String,
 }
 
@@ -59,6 +61,7 @@ impl Credentials {
             .or_else(|| from_credentials.get("region").cloned())
             .unwrap_or_else(|| "us-east-1".into());
         Ok(Credentials {
+            session_token: lookup("AWS_SESSION_TOKEN", "aws_session_token"),
             access_key_id,
             secret_access_key,
             region,

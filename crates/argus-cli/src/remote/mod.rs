@@ -90,7 +90,7 @@ impl Status {
 async fn scan(args: RemoteScanArgs) -> Result<ExitCode> {
     let endpoint = endpoint(&args)?;
     let credentials = Credentials::resolve()?;
-    let client = Client::new(&endpoint, credentials)?;
+    let client = Client::new(&endpoint, credentials, args.ca_bundle.as_deref())?;
     let tags = parse_tags(&args.tag)?;
     let status = Status::new(!args.no_progress && std::io::stderr().is_terminal());
 

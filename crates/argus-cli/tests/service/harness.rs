@@ -205,6 +205,7 @@ impl Server {
                         .next()
                         .unwrap_or_default()
                         .trim_start_matches("http://")
+                        .trim_start_matches("https://")
                         .to_string();
                     let _ = tx.send(address);
                     sent = true;
@@ -333,7 +334,68 @@ impl Server {
     }
 
     pub fn url(&self) -> String {
-        format!("http://{}", self.endpoint)
+        let tls = self.extra_args.iter().any(|a| a == "--tls-cert");
+        format!("{}://{}", if tls { "https" } else { "http" }, self.endpoint)
+    }
+
+    /// Runs SQL on this server's database (SQLite file or PostgreSQL).
+    pub fn sql(&self, sql: &str) {
+        match &self.database {
+            Some(db) => db.execute(sql),
+            None => {
+                let path = self.data_dir.path().join("argus.db");
+                let runtime = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .unwrap();
+                runtime.block_on(async {
+                    use sqlx::Connection;
+                    let url = format!("sqlite://{}", path.display());
+                    let mut conn = sqlx::SqliteConnection::connect(&url)
+                        .await
+                        .unwrap_or_else(|e| panic!("cannot open {url}: {e}"));
+                    sqlx::raw_sql(sqlx::AssertSqlSafe(sql.to_string()))
+                        .execute(&mut conn)
+                        .await
+                        .unwrap_or_else(|e| panic!("{sql}: {e}"));
+                    let _ = conn.close().await;
+                });
+            }
+        }
+    }
+
+    /// `argus admin ARGS` on this server's data directory and database;
+    /// its JSON output. Panics (with the output) unless it succeeds.
+    pub fn admin(&self, args: &[&str]) -> Value {
+        let output = self.admin_command(args);
+        assert!(
+            output.status.success(),
+            "argus admin {args:?} failed: {}{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        );
+        serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
+            panic!(
+                "argus admin {args:?} printed no JSON ({e}): {}",
+                String::from_utf8_lossy(&output.stdout)
+            )
+        })
+    }
+
+    /// `argus admin ARGS`, as it went.
+    pub fn admin_command(&self, args: &[&str]) -> Output {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_argus"));
+        command
+            .arg("admin")
+            .arg("--data-dir")
+            .arg(self.data_dir.path())
+            .env_remove("ARGUS_DATABASE_URL")
+            .env_remove("ARGUS_CONFIG")
+            .env_remove("ARGUS_DATA_DIR");
+        if let Some(db) = &self.database {
+            command.args(["--database-url", &db.url]);
+        }
+        command.args(args).output().expect("argus admin runs")
     }
 
     /// The aws CLI call, which must succeed; its JSON output.
