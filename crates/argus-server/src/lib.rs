@@ -14,6 +14,7 @@ mod bootstrap;
 mod config;
 mod error;
 mod metrics;
+pub mod policy;
 pub mod sigv4;
 mod state;
 mod throttle;
