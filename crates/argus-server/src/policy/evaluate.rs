@@ -16,6 +16,16 @@ pub enum Decision {
     ExplicitDeny,
 }
 
+impl std::fmt::Display for Decision {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Decision::Allow => "allow",
+            Decision::ImplicitDeny => "implicit deny",
+            Decision::ExplicitDeny => "explicit deny",
+        })
+    }
+}
+
 /// What a request asks for, and the condition keys it carries.
 #[derive(Debug, Clone, Default)]
 pub struct RequestContext {

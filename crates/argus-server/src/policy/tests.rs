@@ -59,6 +59,7 @@ fn default_deny_and_explicit_deny_wins() {
         (Decision::Allow, Some((1, 0)), None)
     );
     assert_eq!(explain(&empty, &ctx).statement, None);
+    assert_eq!(Decision::ExplicitDeny.to_string(), "explicit deny");
 }
 
 #[test]
@@ -385,4 +386,57 @@ fn fuzz_seed_corpus_is_consistent() {
         seen += 1;
     }
     assert!(seen >= 20, "only {seen} seeds in {}", dir.display());
+}
+
+#[test]
+fn mutated_seeds_never_panic() {
+    // A cheap stand-in for the fuzz target: every truncation and many
+    // one-character edits of every seed parse or fail cleanly, and whatever
+    // parses also evaluates.
+    let dir =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fuzz/corpus/policy_parse");
+    let mut context = request(
+        "codeguru-security:GetScan",
+        SCAN,
+        &[
+            ("aws:username", "alice"),
+            ("aws:SourceIp", "10.0.0.1"),
+            ("aws:CurrentTime", "2026-11-28T00:00:00Z"),
+        ],
+    );
+    context.set("aws:TagKeys", vec!["team".into(), "env".into()]);
+    let (mut parsed, mut refused) = (0, 0);
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+        let mut mutants: Vec<String> = text
+            .char_indices()
+            .map(|(i, _)| text[..i].to_owned())
+            .collect();
+        for (i, c) in text.char_indices() {
+            for replacement in ['"', '}', ']', '*', '$', '1'] {
+                if replacement != c {
+                    let mut m = text.clone();
+                    m.replace_range(i..i + c.len_utf8(), &replacement.to_string());
+                    mutants.push(m);
+                }
+            }
+        }
+        for mutant in mutants {
+            match Policy::parse(&mutant) {
+                Ok(p) => {
+                    parsed += 1;
+                    let _ = explain(&[&p], &context);
+                    let _ = p.unmatched_action_patterns();
+                }
+                Err(e) => {
+                    refused += 1;
+                    assert!(!e.message().is_empty() && !e.path().is_empty());
+                }
+            }
+        }
+    }
+    assert!(
+        parsed > 100 && refused > 1000,
+        "parsed {parsed}, refused {refused}"
+    );
 }
