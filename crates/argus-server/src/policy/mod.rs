@@ -111,6 +111,7 @@ mod evaluate;
 mod json;
 mod managed;
 mod pattern;
+mod values;
 
 pub use document::{Policy, PolicyError};
 pub use evaluate::{Decision, Explanation, RequestContext, evaluate, explain};
