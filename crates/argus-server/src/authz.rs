@@ -84,11 +84,11 @@ pub async fn authorize(
         for (key, values) in &base {
             context.set(key, values.clone());
         }
-        if let Some((tags, keys)) = &request_tags {
-            for (key, value) in tags {
+        if let Some(asked) = &request_tags {
+            for (key, value) in &asked.tags {
                 context.set(&format!("aws:RequestTag/{key}"), vec![value.clone()]);
             }
-            context.set("aws:TagKeys", keys.clone());
+            context.set("aws:TagKeys", asked.keys.clone());
         }
         if mentions_resource_tags && let Some(scan) = &target.scan_name {
             for (key, value) in state.store.tags(&caller.account_id, scan).await? {
@@ -274,7 +274,12 @@ fn targets(state: &SharedState, caller: &Caller, request: &Request<'_>) -> Vec<T
 
 /// Tags a request would set (`aws:RequestTag/*`) and the keys it sets or
 /// removes (`aws:TagKeys`).
-fn request_tags(request: &Request<'_>) -> Option<(Vec<(String, String)>, Vec<String>)> {
+struct RequestTags {
+    tags: Vec<(String, String)>,
+    keys: Vec<String>,
+}
+
+fn request_tags(request: &Request<'_>) -> Option<RequestTags> {
     match request.operation {
         "CreateScan" | "TagResource" => {
             let body = body_json(request.body)?;
@@ -286,7 +291,7 @@ fn request_tags(request: &Request<'_>) -> Option<(Vec<(String, String)>, Vec<Str
                 _ => Vec::new(),
             };
             let keys = tags.iter().map(|(k, _)| k.clone()).collect();
-            Some((tags, keys))
+            Some(RequestTags { tags, keys })
         }
         "UntagResource" => {
             let keys = crate::validate::query_pairs(request.query)
@@ -295,7 +300,10 @@ fn request_tags(request: &Request<'_>) -> Option<(Vec<(String, String)>, Vec<Str
                 .filter(|(k, _)| k == "tagKeys")
                 .map(|(_, v)| v)
                 .collect();
-            Some((Vec::new(), keys))
+            Some(RequestTags {
+                tags: Vec::new(),
+                keys,
+            })
         }
         _ => None,
     }
