@@ -1,5 +1,6 @@
 //! Deletes uploaded code when its retention period is over (10 days by
-//! default, as the service does); scans and findings stay. Every node
+//! default, as the service does); scans and findings stay. Expired
+//! temporary credentials are forgotten on the same round. Every node
 //! sweeps; deleting an object twice is harmless, so they need no lock.
 
 use std::time::Duration;
@@ -27,6 +28,15 @@ pub fn spawn(
                     tracing::info!(count, "deleted uploaded code past its retention period")
                 }
                 Err(e) => tracing::warn!(error = %e, "retention sweep failed; retrying later"),
+            }
+            // Expired temporary credentials are refused anyway; a day later
+            // they are forgotten.
+            if let Err(e) = state
+                .store
+                .delete_expired_credentials(now_millis() - 86_400_000)
+                .await
+            {
+                tracing::warn!(error = %e, "cannot delete expired credentials");
             }
             tokio::select! {
                 _ = tokio::time::sleep(SWEEP_EVERY) => {}
