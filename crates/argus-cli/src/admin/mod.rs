@@ -111,6 +111,15 @@ pub fn run(args: AdminArgs) -> Result<ExitCode> {
             args.database_url.clone(),
             args.config.as_deref(),
         )?;
+        // Never create an empty service by mistake: the database must exist.
+        if let Some(file) = location.database_url.strip_prefix("sqlite://") {
+            let file = file.split('?').next().unwrap_or(file);
+            if !std::path::Path::new(file).exists() {
+                anyhow::bail!(
+                    "no argus database at {file}: start `argus serve` once with this data directory, or pass the server's --data-dir / --database-url"
+                );
+            }
+        }
         let artifacts = ArtifactStore::open(&ArtifactStoreConfig::Local(
             location.data_dir.join("artifacts"),
         ))?;
