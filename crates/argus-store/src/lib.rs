@@ -9,10 +9,12 @@
 //!
 //! This crate stores and retrieves; it does not authenticate, validate API
 //! input or decide how findings are tracked (the server computes the plan,
-//! the store applies it in one transaction).
+//! the store applies it in one transaction). Source code, snippets and
+//! fixes are sealed before they are stored (see `crypto`).
 
 mod accounts;
 mod artifacts;
+mod crypto;
 mod db;
 mod findings;
 mod jobs;
@@ -20,6 +22,8 @@ mod metrics;
 mod scans;
 
 pub use artifacts::{ArtifactStore, ArtifactStoreConfig, S3Config, UploadError};
+pub use crypto::envelope;
+pub use crypto::{CustomerKey, KeyState};
 pub use db::{Backend, Store, StoreError};
 pub use findings::{FindingFilter, FindingPage, NewFinding, StoredFinding, TrackingPlan};
 pub use jobs::{JobOutcome, LeasedJob};

@@ -64,10 +64,13 @@ async fn open(postgres: bool) -> Option<Database> {
             None,
         )
     };
+    let master = dir.path().join("master.key");
     let store = Store::open(&url, artifacts.clone()).await.unwrap();
+    store.unlock(&master).await.unwrap();
     // Opening again applies no migration twice.
     store.close().await;
     let store = Store::open(&url, artifacts).await.unwrap();
+    store.unlock(&master).await.unwrap();
     Some(Database {
         store,
         _dir: dir,

@@ -16,6 +16,8 @@ use clap::{Args, Subcommand};
 
 use crate::serve;
 
+mod keys;
+
 #[derive(Debug, Args)]
 pub struct AdminArgs {
     /// The service's data directory [default: as `argus serve`].
@@ -31,6 +33,15 @@ pub struct AdminArgs {
     #[arg(long, env = "ARGUS_CONFIG", value_name = "FILE", global = true)]
     pub config: Option<PathBuf>,
 
+    /// The service's master key file [default: as `argus serve`].
+    #[arg(
+        long,
+        env = "ARGUS_MASTER_KEY_FILE",
+        value_name = "FILE",
+        global = true
+    )]
+    pub master_key_file: Option<PathBuf>,
+
     #[command(subcommand)]
     pub command: AdminCommand,
 }
@@ -40,7 +51,9 @@ pub enum AdminCommand {
     // -- identities: accounts, principals, access keys, policies --
 
     // -- encryption keys --
-
+    /// Customer keys: create, list, disable, enable, delete.
+    #[command(subcommand)]
+    Key(keys::KeyCommand),
     // -- audit log and event targets --
 }
 
@@ -51,6 +64,8 @@ pub struct AdminContext {
     pub data_dir: PathBuf,
     /// The region ARNs carry.
     pub region: String,
+    /// The master key file the encryption keys need.
+    pub master_key_file: PathBuf,
 }
 
 pub fn run(args: AdminArgs) -> Result<ExitCode> {
@@ -62,6 +77,7 @@ pub fn run(args: AdminArgs) -> Result<ExitCode> {
         let location = serve::store_location(
             args.data_dir.clone(),
             args.database_url.clone(),
+            args.master_key_file.clone(),
             args.config.as_deref(),
         )?;
         let artifacts = ArtifactStore::open(&ArtifactStoreConfig::Local(
@@ -79,6 +95,7 @@ pub fn run(args: AdminArgs) -> Result<ExitCode> {
             store,
             data_dir: location.data_dir,
             region: location.region,
+            master_key_file: location.master_key_file,
         };
         let result = dispatch(&context, args.command).await;
         context.store.close().await;
@@ -92,7 +109,7 @@ async fn dispatch(context: &AdminContext, command: AdminCommand) -> Result<ExitC
         // -- identities --
 
         // -- encryption keys --
-
+        AdminCommand::Key(command) => keys::run(context, command).await,
         // -- audit log and event targets --
     }
 }
