@@ -30,6 +30,21 @@ fn canary_code() -> (tempfile::TempDir, String) {
     (dir, marker)
 }
 
+/// A zip that stores its files uncompressed: plaintext in it would be
+/// found by a byte search, so the search proves the stored copy is sealed.
+fn stored_zip(dir: &Path) -> tempfile::NamedTempFile {
+    use std::io::Write;
+    let file = tempfile::Builder::new().suffix(".zip").tempfile().unwrap();
+    let mut zip = zip::ZipWriter::new(file.reopen().unwrap());
+    let options =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    zip.start_file("app/auth.py", options).unwrap();
+    zip.write_all(&std::fs::read(dir.join("app/auth.py")).unwrap())
+        .unwrap();
+    zip.finish().unwrap();
+    file
+}
+
 /// `argus admin ARGS` on the server's data directory and database.
 fn admin(server: &Server, args: &[&str]) -> Output {
     let mut command = Command::new(env!("CARGO_BIN_EXE_argus"));
@@ -125,14 +140,16 @@ service_test!(no_plaintext_code_at_rest, |backend| {
         return;
     };
     let (code, marker) = canary_code();
-    server.scan_and_wait("canary", code.path());
+    let zip = stored_zip(code.path());
+    assert!(contains(&std::fs::read(zip.path()).unwrap(), &marker));
+    server.scan_and_wait("canary", zip.path());
     let findings = server.findings("canary", "All");
     assert!(
         findings.iter().any(|f| f.to_string().contains(&marker)),
         "the API serves the code: {findings:#?}"
     );
     // A revision: the finding is matched (decrypted) and rewritten.
-    server.scan_and_wait("canary", code.path());
+    server.scan_and_wait("canary", zip.path());
     assert_eq!(server.findings("canary", "Open").len(), findings.len());
 
     let data_dir = server.data_dir.path();

@@ -1341,6 +1341,16 @@ fn s3_mode() {
         2,
         "one zip per revision: {listing}"
     );
+    // Clients PUT plaintext; the worker sealed each object before its scan
+    // and deleted the plaintext one.
+    assert!(
+        listing["Contents"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|o| o["Key"].as_str().unwrap().ends_with(".sealed")),
+        "{listing}"
+    );
     assert!(!server.data_dir.path().join("artifacts").exists());
 }
 
