@@ -99,7 +99,7 @@ fn column_aad(account_id: &str, scan_name: &str, finding_id: &str, column: &str)
     format!("argus findings.{column} {account_id}/{scan_name}/{finding_id}").into_bytes()
 }
 
-fn seal_column(
+pub(crate) fn seal_column(
     key: &DataKey,
     account_id: &str,
     scan_name: &str,

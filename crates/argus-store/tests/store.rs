@@ -608,3 +608,57 @@ async fn master_key_sqlite() {
 async fn master_key_postgres() {
     another_master_key_is_refused(true).await;
 }
+
+async fn findings_from_before_encryption_are_sealed(postgres: bool) {
+    let Some(db) = open(postgres).await else {
+        return;
+    };
+    sqlx::any::install_default_drivers();
+    let mut conn = sqlx::AnyConnection::connect(&db.url).await.unwrap();
+    // A row as an argus without encryption at rest stored it.
+    sqlx::query(
+        "INSERT INTO findings (account_id, scan_name, finding_id, fingerprint, detector_id, detector_name, \
+         category, severity, status, file_path, code, body, created_at, updated_at, last_run_id, seq) \
+         VALUES ($1, 'old', 'f0', 'fp0', 'd', 'D', 'security', 'High', 'Open', 'a.py', 'md5(old_secret_code)', '{\"old\":1}', 1, 1, 'r0', 1)",
+    )
+    .bind(ACCOUNT)
+    .execute(&mut conn)
+    .await
+    .unwrap();
+    sqlx::query("DELETE FROM settings WHERE name = 'legacy_findings_sealed'")
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    db.store
+        .unlock(&db._dir.path().join("master.key"))
+        .await
+        .unwrap();
+    let raw = raw_findings(&db.url).await;
+    assert!(!raw[0].0.contains("old_secret_code"), "{raw:?}");
+    let found = db
+        .store
+        .finding(ACCOUNT, "old", "f0")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (found.code.as_str(), found.body.as_str()),
+        ("md5(old_secret_code)", "{\"old\":1}")
+    );
+    // Sealed once: a second unlock leaves the rows alone.
+    db.store
+        .unlock(&db._dir.path().join("master.key"))
+        .await
+        .unwrap();
+    assert_eq!(raw_findings(&db.url).await, raw);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn legacy_findings_sqlite() {
+    findings_from_before_encryption_are_sealed(false).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn legacy_findings_postgres() {
+    findings_from_before_encryption_are_sealed(true).await;
+}

@@ -212,7 +212,7 @@ impl Store {
         .await?;
         // Another clone may have unlocked already: the same key, by the check.
         let _ = self.keyring.set(Arc::new(keyring));
-        Ok(())
+        self.seal_legacy_findings().await
     }
 
     fn keyring(&self) -> Result<&Keyring, StoreError> {

@@ -11,6 +11,7 @@
 mod artifacts;
 pub mod envelope;
 mod keys;
+mod legacy;
 
 pub(crate) use keys::Keyring;
 pub use keys::{CustomerKey, KeyState};
