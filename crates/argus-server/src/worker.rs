@@ -247,18 +247,20 @@ async fn fetch_code(
         .await
         .map_err(failure)?
         .ok_or_else(gone)?;
-    if state
+    let sealed = state
         .store
         .artifact_head(artifact_id)
         .await
         .map_err(failure)?
-        .is_none()
-    {
-        state
-            .store
-            .seal_artifact(&artifact)
-            .await
-            .map_err(failure)?;
+        .is_some();
+    if !sealed && let Err(e) = state.store.seal_artifact(&artifact).await {
+        // Code that cannot be kept encrypted is not kept at all.
+        if matches!(e, StoreError::KeyUnavailable { .. })
+            && let Err(e) = state.store.artifacts.delete(&artifact.object_key).await
+        {
+            tracing::warn!(error = %e, "cannot delete the plaintext upload");
+        }
+        return Err(failure(e));
     }
     // Sealing moved the object: read where it is now.
     let artifact = state
