@@ -352,7 +352,11 @@ fn serve_once(data_dir: &Path, database_url: &str, extra: &[&str]) -> Option<(bo
         let line = line.unwrap();
         log.push_str(&line);
         log.push('\n');
-        if line.contains("listening on") || Instant::now() > deadline {
+        assert!(
+            Instant::now() < deadline,
+            "argus serve neither started nor stopped: {log}"
+        );
+        if line.contains("listening on") {
             let _ = child.kill();
             let _ = child.wait();
             return None;
@@ -400,15 +404,19 @@ service_test!(another_master_key_is_refused, |backend| {
         log.contains("is not the one") && log.contains("same --master-key-file"),
         "{log}"
     );
-    // The first node's key: it starts.
+    // The first node's key, from the configuration file: it starts.
     let shared = server.data_dir.path().join("master.key");
+    let config = node.path().join("argus.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "[server]\nmaster_key_file = {:?}\n",
+            shared.to_str().unwrap()
+        ),
+    )
+    .unwrap();
     assert!(
-        serve_once(
-            node.path(),
-            &url,
-            &["--master-key-file", shared.to_str().unwrap()]
-        )
-        .is_none(),
+        serve_once(node.path(), &url, &["--config", config.to_str().unwrap()]).is_none(),
         "starts with the shared key"
     );
     server.restart_with(&[]);

@@ -549,6 +549,26 @@ async fn uploads_are_sealed_as_they_stream(postgres: bool) {
         refused,
         Err(UploadError::TooLarge { limit: 100_000 })
     ));
+    // A data key seals for a week; then a new one is made.
+    let first = argus_store::envelope::stream_key_id(&on_disk).unwrap();
+    sqlx::any::install_default_drivers();
+    let mut conn = sqlx::AnyConnection::connect(&db.url).await.unwrap();
+    sqlx::query("UPDATE data_keys SET created_at = 0")
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    let chunks: Vec<Result<bytes::Bytes, String>> = vec![Ok(bytes::Bytes::from(code.clone()))];
+    store
+        .put_artifact(&artifact, futures::stream::iter(chunks), 1 << 30)
+        .await
+        .unwrap();
+    let resealed = std::fs::read(&file).unwrap();
+    assert_ne!(
+        argus_store::envelope::stream_key_id(&resealed).unwrap(),
+        first
+    );
+    store.open_artifact(&stored, &opened).await.unwrap();
+    assert_eq!(std::fs::read(&opened).unwrap(), code);
 }
 
 async fn another_master_key_is_refused(postgres: bool) {

@@ -19,6 +19,8 @@ const SERVICE_KEY: &str = "service";
 /// Unwrapped data keys kept per process.
 const CACHE_LIMIT: usize = 4096;
 const CHECK_SETTING: &str = "master_key_check";
+/// How long a data key seals new data.
+const DATA_KEY_LIFETIME_MS: i64 = 7 * 24 * 3600 * 1000;
 
 /// Whether a key can be used.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -382,11 +384,15 @@ impl Store {
     pub(crate) async fn write_key(&self, account_id: &str) -> Result<DataKey, StoreError> {
         let keyring = self.keyring()?;
         let (key_id, kek) = self.account_kek(account_id).await?;
+        // A data key serves a while, then a new one is made: random
+        // 96-bit nonces stay far below the 2^32 seals one key allows.
         let existing = sqlx::query(
-            "SELECT dek_id FROM data_keys WHERE account_id = $1 AND key_id = $2 ORDER BY created_at, dek_id LIMIT 1",
+            "SELECT dek_id FROM data_keys WHERE account_id = $1 AND key_id = $2 AND created_at > $3 \
+             ORDER BY created_at DESC, dek_id LIMIT 1",
         )
         .bind(account_id)
         .bind(&key_id)
+        .bind(now_millis() - DATA_KEY_LIFETIME_MS)
         .fetch_optional(&self.pool)
         .await?;
         if let Some(row) = existing {
