@@ -163,6 +163,12 @@ pub struct ServeArgs {
     pub max_upload_bytes: Option<u64>,
 
     // -- encryption at rest --
+    /// The master key (64 hex digits) that wraps the encryption keys in the
+    /// database; created owner-only on first start. Every node of one
+    /// database needs the same file; keep a backup: without it the data
+    /// cannot be read [default: DATA_DIR/master.key].
+    #[arg(long, env = "ARGUS_MASTER_KEY_FILE", value_name = "FILE")]
+    pub master_key_file: Option<PathBuf>,
 
     // -- audit log, events and metrics --
 

@@ -33,7 +33,7 @@ struct FileSettings {
     create_requests_per_second: Option<f64>,
     max_upload_bytes: Option<u64>,
     // -- encryption at rest --
-
+    master_key_file: Option<PathBuf>,
     // -- audit log, events and metrics --
 
     // -- TLS and retention --
@@ -175,6 +175,7 @@ fn server_config(args: ServeArgs) -> Result<ServerConfig> {
         }));
     }
     // -- encryption at rest --
+    config.master_key_file = args.master_key_file.or(file.master_key_file);
 
     // -- audit log, events and metrics --
 
@@ -212,11 +213,14 @@ pub struct StoreLocation {
     pub data_dir: PathBuf,
     pub database_url: String,
     pub region: String,
+    /// The master key file (see `argus serve --master-key-file`).
+    pub master_key_file: PathBuf,
 }
 
 pub fn store_location(
     data_dir: Option<PathBuf>,
     database_url: Option<String>,
+    master_key_file: Option<PathBuf>,
     config: Option<&Path>,
 ) -> Result<StoreLocation> {
     let file = match config {
@@ -230,7 +234,9 @@ pub fn store_location(
         .unwrap_or_else(|| "us-east-1".into());
     let mut config = ServerConfig::new(data_dir.or(file.data_dir).unwrap_or_else(default_data_dir));
     config.database_url = database_url.or(file.database_url);
+    config.master_key_file = master_key_file.or(file.master_key_file);
     Ok(StoreLocation {
+        master_key_file: config.master_key_file(),
         database_url: config.database_url(),
         data_dir: config.data_dir,
         region,

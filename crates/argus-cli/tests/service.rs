@@ -240,7 +240,16 @@ service_test!(tracking_flow_with_the_aws_cli, |backend| {
         serde_json::json!({}),
         "{config}"
     );
-    let key = format!("arn:aws:kms:{REGION}:{ACCOUNT_ID}:key/1234abcd-12ab-34cd-56ef-1234567890ab");
+    // A key that does not exist is refused; one made with `argus admin` is used.
+    let unknown =
+        format!("arn:aws:kms:{REGION}:{ACCOUNT_ID}:key/1234abcd-12ab-34cd-56ef-1234567890ab");
+    let err = server.aws(&[
+        "update-account-configuration",
+        "--encryption-config",
+        &format!("kmsKeyArn={unknown}"),
+    ]);
+    assert!(err.error("ResourceNotFoundException").contains(&unknown));
+    let key = create_customer_key(&server);
     let updated = server.ok(&[
         "update-account-configuration",
         "--encryption-config",
@@ -973,12 +982,44 @@ fn first_start_creates_and_saves_a_root_key() {
     assert_eq!(server.aws_as(&["list-scans"], &key, &secret, &[]).status, 0);
 }
 
+/// `argus admin key create` for the test account: the key's ARN.
+fn create_customer_key(server: &Server) -> String {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_argus"));
+    command
+        .args([
+            "admin",
+            "key",
+            "create",
+            "--account",
+            ACCOUNT_ID,
+            "--data-dir",
+        ])
+        .arg(server.data_dir.path())
+        .env_remove("ARGUS_DATABASE_URL")
+        .env_remove("ARGUS_MASTER_KEY_FILE");
+    if let Some(db) = &server.database {
+        command.args(["--database-url", &db.url]);
+    }
+    let output = command.output().unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let key: Value = serde_json::from_slice(&output.stdout).unwrap();
+    key["arn"].as_str().unwrap().to_string()
+}
+
 // The same flow through boto3: typed exceptions, paginators, datetimes.
 service_test!(boto3_flow, |backend| {
     let Some(server) = Server::start(backend, &[]) else {
         return;
     };
-    let output = server.python("boto3_flow.py", &[("SCAN_NAME", "boto3-flow")]);
+    let key = create_customer_key(&server);
+    let output = server.python(
+        "boto3_flow.py",
+        &[("SCAN_NAME", "boto3-flow"), ("KMS_KEY_ARN", &key)],
+    );
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(
         output.status.success(),
@@ -1340,6 +1381,16 @@ fn s3_mode() {
         listing["Contents"].as_array().map_or(0, Vec::len),
         2,
         "one zip per revision: {listing}"
+    );
+    // Clients PUT plaintext; the worker sealed each object before its scan
+    // and deleted the plaintext one.
+    assert!(
+        listing["Contents"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|o| o["Key"].as_str().unwrap().ends_with(".sealed")),
+        "{listing}"
     );
     assert!(!server.data_dir.path().join("artifacts").exists());
 }

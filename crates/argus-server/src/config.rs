@@ -43,7 +43,9 @@ pub struct ServerConfig {
     /// Pause before each scan (a testing aid to observe restarts mid-scan).
     pub scan_delay: Duration,
     // -- encryption at rest --
-
+    /// The master key that wraps the encryption keys in the database;
+    /// default `<data_dir>/master.key`. Every node needs the same one.
+    pub master_key_file: Option<PathBuf>,
     // -- audit log, events and metrics --
 
     // -- TLS and retention --
@@ -76,7 +78,7 @@ impl ServerConfig {
             quotas: Quotas::default(),
             scan_delay: Duration::ZERO,
             // -- encryption at rest --
-
+            master_key_file: None,
             // -- audit log, events and metrics --
 
             // -- TLS and retention --
@@ -89,6 +91,12 @@ impl ServerConfig {
         self.database_url
             .clone()
             .unwrap_or_else(|| format!("sqlite://{}", self.data_dir.join("argus.db").display()))
+    }
+
+    pub fn master_key_file(&self) -> PathBuf {
+        self.master_key_file
+            .clone()
+            .unwrap_or_else(|| self.data_dir.join("master.key"))
     }
 
     pub fn artifact_store(&self) -> ArtifactStoreConfig {

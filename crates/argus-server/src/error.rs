@@ -183,6 +183,13 @@ impl IntoResponse for ApiError {
 
 impl From<argus_store::StoreError> for ApiError {
     fn from(error: argus_store::StoreError) -> ApiError {
-        ApiError::internal(error)
+        match error {
+            // The customer's own key is disabled or deleted: their doing,
+            // and theirs to fix, so they are told which key and why.
+            e @ argus_store::StoreError::KeyUnavailable { .. } => ApiError::AccessDenied {
+                message: e.to_string(),
+            },
+            e => ApiError::internal(e),
+        }
     }
 }

@@ -130,6 +130,7 @@ pub async fn start(config: ServerConfig) -> Result<Running, ServeError> {
     }
     let artifacts = ArtifactStore::open(&config.artifact_store())?;
     let store = Store::open(&config.database_url(), artifacts).await?;
+    store.unlock(&config.master_key_file()).await?;
     let bootstrap = bootstrap::run(&store, &config).await?;
     let token_key = hex::decode(store.setting("token_key", random_hex).await?).unwrap_or_default();
     let upload_key =

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use argus_engine::{ScanError, ScanOptions, ScanRunner};
 use argus_model::{AnalysisType, Finding, ScanReport};
-use argus_store::{JobOutcome, LeasedJob, NewFinding};
+use argus_store::{JobOutcome, LeasedJob, NewFinding, StoreError};
 use tokio::sync::watch;
 use tracing::Instrument;
 
@@ -145,6 +145,12 @@ async fn run_job(
                     tracing::warn!("lease lost while scanning; another worker will redo the scan");
                     Ok(())
                 }
+                // The account's key was disabled during the scan.
+                Err(e @ StoreError::KeyUnavailable { .. }) => state
+                    .store
+                    .fail_run(&run_id, &e.to_string())
+                    .await
+                    .map_err(|e| e.to_string()),
                 Err(e) => Err(format!("cannot store the results: {e}")),
             }
         }
@@ -180,21 +186,7 @@ async fn run_scan(state: &SharedState, job: &LeasedJob) -> Result<ScanReport, Fa
         .map_err(|e| Failure::Transient(format!("cannot create {}: {e}", work_dir.display())))?;
     let dir = tempfile::tempdir_in(&work_dir).map_err(|e| Failure::Transient(e.to_string()))?;
     let zip = dir.path().join("code.zip");
-    match state.store.artifacts.size(&job.object_key).await {
-        Ok(Some(_)) => {}
-        Ok(None) => {
-            return Err(Failure::Permanent(
-                "The uploaded code is no longer stored; upload it again".into(),
-            ));
-        }
-        Err(e) => return Err(Failure::Transient(e.to_string())),
-    }
-    state
-        .store
-        .artifacts
-        .download(&job.object_key, &zip)
-        .await
-        .map_err(|e| Failure::Transient(e.to_string()))?;
+    fetch_code(state, job, &zip).await?;
     if !state.config.scan_delay.is_zero() {
         tokio::time::sleep(state.config.scan_delay).await;
     }
@@ -226,6 +218,62 @@ async fn run_scan(state: &SharedState, job: &LeasedJob) -> Result<ScanReport, Fa
             ))
         }
     }
+}
+
+/// Opens the run's sealed upload into the worker's private directory,
+/// sealing it first if a client put it in the bucket as plaintext.
+async fn fetch_code(
+    state: &SharedState,
+    job: &LeasedJob,
+    zip: &std::path::Path,
+) -> Result<(), Failure> {
+    let gone =
+        || Failure::Permanent("The uploaded code is no longer stored; upload it again".into());
+    let failure = |e: StoreError| match e {
+        StoreError::KeyUnavailable { .. } => Failure::Permanent(e.to_string()),
+        StoreError::Corrupt(detail) => {
+            tracing::error!(%detail, "stored code failed its integrity check");
+            Failure::Permanent(
+                "The stored code failed its integrity check (it was altered or cut short); upload it again".into(),
+            )
+        }
+        e if e.is_not_found() => gone(),
+        e => Failure::Transient(e.to_string()),
+    };
+    let artifact_id = &job.run.artifact_id;
+    let artifact = state
+        .store
+        .artifact(artifact_id)
+        .await
+        .map_err(failure)?
+        .ok_or_else(gone)?;
+    let sealed = state
+        .store
+        .artifact_head(artifact_id)
+        .await
+        .map_err(failure)?
+        .is_some();
+    if !sealed && let Err(e) = state.store.seal_artifact(&artifact).await {
+        // Code that cannot be kept encrypted is not kept at all.
+        if matches!(e, StoreError::KeyUnavailable { .. })
+            && let Err(e) = state.store.artifacts.delete(&artifact.object_key).await
+        {
+            tracing::warn!(error = %e, "cannot delete the plaintext upload");
+        }
+        return Err(failure(e));
+    }
+    // Sealing moved the object: read where it is now.
+    let artifact = state
+        .store
+        .artifact(artifact_id)
+        .await
+        .map_err(failure)?
+        .ok_or_else(gone)?;
+    state
+        .store
+        .open_artifact(&artifact, zip)
+        .await
+        .map_err(failure)
 }
 
 /// Most skipped files and warnings a run's summary keeps.

@@ -172,6 +172,16 @@ impl ArtifactStore {
         Ok(self.inner.get_range(&Path::from(key), 0..end).await?)
     }
 
+    /// The bytes of `key`, as they arrive.
+    pub async fn stream(
+        &self,
+        key: &str,
+    ) -> Result<impl Stream<Item = Result<Bytes, StoreError>> + Unpin + Send + use<>, StoreError>
+    {
+        let stream = self.inner.get(&Path::from(key)).await?.into_stream();
+        Ok(stream.map(|chunk| chunk.map_err(StoreError::from)))
+    }
+
     /// Streams `key` into a local file.
     pub async fn download(&self, key: &str, to: &FsPath) -> Result<(), StoreError> {
         let mut stream = self.inner.get(&Path::from(key)).await?.into_stream();

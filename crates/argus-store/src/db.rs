@@ -2,11 +2,13 @@
 //! which backend is behind the pool.
 
 use std::str::FromStr;
+use std::sync::{Arc, OnceLock};
 
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
 use sqlx::{AnyPool, Executor};
 
 use crate::ArtifactStore;
+use crate::crypto::Keyring;
 
 /// Which SQL database holds the data.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -26,6 +28,30 @@ pub enum StoreError {
     Invalid(String),
     #[error("stored data is corrupt: {0}")]
     Corrupt(String),
+    /// The key that protects the data is disabled or deleted.
+    #[error("{}", key_message(arn, *state))]
+    KeyUnavailable { arn: String, state: crate::KeyState },
+}
+
+impl StoreError {
+    /// An object that is not (or no longer) stored.
+    pub fn is_not_found(&self) -> bool {
+        matches!(
+            self,
+            StoreError::Artifacts(object_store::Error::NotFound { .. })
+        )
+    }
+}
+
+fn key_message(arn: &str, state: crate::KeyState) -> String {
+    match state {
+        crate::KeyState::Deleted => format!(
+            "The KMS key {arn} that encrypts this account's data was deleted: the findings and code encrypted with it can no longer be decrypted"
+        ),
+        _ => format!(
+            "The KMS key {arn} that encrypts this account's data is disabled: findings cannot be read and scans fail until the key is enabled again"
+        ),
+    }
 }
 
 /// Handle on the database and the artifact store.
@@ -34,6 +60,8 @@ pub struct Store {
     pub(crate) pool: AnyPool,
     pub(crate) backend: Backend,
     pub artifacts: ArtifactStore,
+    /// Set once by [`Store::unlock`].
+    pub(crate) keyring: Arc<OnceLock<Arc<Keyring>>>,
 }
 
 /// Schema migrations, applied in order, each once.
@@ -43,6 +71,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         2,
         "identities_retention",
         include_str!("../migrations/0002_identities_retention.sql"),
+    ),
+    (
+        3,
+        "encryption",
+        include_str!("../migrations/0003_encryption.sql"),
     ),
 ];
 
@@ -92,6 +125,7 @@ impl Store {
             pool,
             backend,
             artifacts,
+            keyring: Arc::new(OnceLock::new()),
         };
         store.migrate().await?;
         Ok(store)

@@ -3,6 +3,7 @@
 use sqlx::any::AnyRow;
 use sqlx::{Any, Row, Transaction};
 
+use crate::crypto::envelope::{DataKey, open_value, seal_value, value_key_id};
 use crate::{Store, StoreError};
 
 /// A finding of the run being stored.
@@ -93,7 +94,68 @@ fn finding_from(row: &AnyRow) -> StoredFinding {
     }
 }
 
+/// What a sealed column is bound to: its row and column.
+fn column_aad(account_id: &str, scan_name: &str, finding_id: &str, column: &str) -> Vec<u8> {
+    format!("argus findings.{column} {account_id}/{scan_name}/{finding_id}").into_bytes()
+}
+
+pub(crate) fn seal_column(
+    key: &DataKey,
+    account_id: &str,
+    scan_name: &str,
+    finding_id: &str,
+    column: &str,
+    text: &str,
+) -> String {
+    seal_value(
+        key,
+        &column_aad(account_id, scan_name, finding_id, column),
+        text.as_bytes(),
+    )
+}
+
+impl Store {
+    /// Opens the sealed columns of findings read from the database.
+    pub(crate) async fn open_findings(
+        &self,
+        account_id: &str,
+        findings: &mut [StoredFinding],
+    ) -> Result<(), StoreError> {
+        let mut keys: std::collections::HashMap<uuid::Uuid, DataKey> = Default::default();
+        for finding in findings.iter_mut() {
+            for column in ["code", "body"] {
+                let sealed = match column {
+                    "code" => &mut finding.code,
+                    _ => &mut finding.body,
+                };
+                let corrupt = |e: crate::envelope::EnvelopeError| {
+                    StoreError::Corrupt(format!(
+                        "finding {} of scan {}, {column}: {e}",
+                        finding.finding_id, finding.scan_name
+                    ))
+                };
+                let id = value_key_id(sealed).map_err(corrupt)?;
+                let key = match keys.get(&id) {
+                    Some(key) => key.clone(),
+                    None => {
+                        let key = self.read_key(&id).await?;
+                        keys.insert(id, key.clone());
+                        key
+                    }
+                };
+                let aad = column_aad(account_id, &finding.scan_name, &finding.finding_id, column);
+                let plain = open_value(&key, &aad, sealed).map_err(corrupt)?;
+                *sealed = String::from_utf8(plain).map_err(|_| {
+                    StoreError::Corrupt(format!("finding {} is not UTF-8", finding.finding_id))
+                })?;
+            }
+        }
+        Ok(())
+    }
+}
+
 pub(crate) async fn load_findings(
+    store: &Store,
     tx: &mut Transaction<'_, Any>,
     account_id: &str,
     scan_name: &str,
@@ -105,13 +167,17 @@ pub(crate) async fn load_findings(
     .bind(scan_name)
     .fetch_all(&mut **tx)
     .await?;
-    Ok(rows.iter().map(finding_from).collect())
+    let mut findings: Vec<StoredFinding> = rows.iter().map(finding_from).collect();
+    store.open_findings(account_id, &mut findings).await?;
+    Ok(findings)
 }
 
 /// Applies a tracking plan: matched findings stay or become Open, the rest
 /// of the open ones close, new ones are inserted; open periods follow.
+#[allow(clippy::too_many_arguments)]
 pub(crate) async fn apply_plan(
     tx: &mut Transaction<'_, Any>,
+    key: &DataKey,
     account_id: &str,
     scan_name: &str,
     run_id: &str,
@@ -140,8 +206,8 @@ pub(crate) async fn apply_plan(
              WHERE account_id = $8 AND scan_name = $9 AND finding_id = $10",
         )
         .bind(&new.file_path)
-        .bind(&new.code)
-        .bind(&new.body)
+        .bind(seal_column(key, account_id, scan_name, id, "code", &new.code))
+        .bind(seal_column(key, account_id, scan_name, id, "body", &new.body))
         .bind(&new.severity)
         .bind(updated_at)
         .bind(run_id)
@@ -195,8 +261,8 @@ pub(crate) async fn apply_plan(
         .bind(&new.category)
         .bind(&new.severity)
         .bind(&new.file_path)
-        .bind(&new.code)
-        .bind(&new.body)
+        .bind(seal_column(key, account_id, scan_name, &new.finding_id, "code", &new.code))
+        .bind(seal_column(key, account_id, scan_name, &new.finding_id, "body", &new.body))
         .bind(now)
         .bind(now)
         .bind(seq)
@@ -264,6 +330,7 @@ impl Store {
         let mut findings: Vec<StoredFinding> = rows.iter().map(finding_from).collect();
         let more = findings.len() as i64 > limit;
         findings.truncate(limit as usize);
+        self.open_findings(account_id, &mut findings).await?;
         let last_seq = findings.last().map(|f| f.seq);
         Ok(FindingPage {
             findings,
@@ -286,7 +353,9 @@ impl Store {
         .bind(finding_id)
         .fetch_optional(&self.pool)
         .await?;
-        Ok(row.as_ref().map(finding_from))
+        let mut findings: Vec<StoredFinding> = row.as_ref().map(finding_from).into_iter().collect();
+        self.open_findings(account_id, &mut findings).await?;
+        Ok(findings.pop())
     }
 
     /// The findings named by `(scan name, finding id)` pairs, in one query;
@@ -311,6 +380,8 @@ impl Store {
             query = query.bind(scan_name).bind(finding_id);
         }
         let rows = query.fetch_all(&self.pool).await?;
-        Ok(rows.iter().map(finding_from).collect())
+        let mut findings: Vec<StoredFinding> = rows.iter().map(finding_from).collect();
+        self.open_findings(account_id, &mut findings).await?;
+        Ok(findings)
     }
 }

@@ -124,6 +124,14 @@ impl Store {
         summary: &str,
         plan: impl FnOnce(&[StoredFinding]) -> TrackingPlan,
     ) -> Result<JobOutcome, StoreError> {
+        // The data key comes first: making one writes, which must not wait
+        // behind the transaction below (SQLite has one writer).
+        let account_id = self
+            .run(run_id)
+            .await?
+            .ok_or_else(|| StoreError::Corrupt(format!("run {run_id} is missing")))?
+            .account_id;
+        let key = self.write_key(&account_id).await?;
         let mut tx = self.write_tx().await?;
         let run = sqlx::query(
             "SELECT r.account_id, r.scan_name FROM runs r JOIN jobs j ON j.run_id = r.run_id \
@@ -138,11 +146,12 @@ impl Store {
         };
         let account_id: String = run.get(0);
         let scan_name: String = run.get(1);
-        let existing = load_findings(&mut tx, &account_id, &scan_name).await?;
+        let existing = load_findings(self, &mut tx, &account_id, &scan_name).await?;
         let plan = plan(&existing);
         let now = now_millis();
         apply_plan(
             &mut tx,
+            &key,
             &account_id,
             &scan_name,
             run_id,

@@ -9,10 +9,12 @@
 //!
 //! This crate stores and retrieves; it does not authenticate, validate API
 //! input or decide how findings are tracked (the server computes the plan,
-//! the store applies it in one transaction).
+//! the store applies it in one transaction). Source code, snippets and
+//! fixes are sealed before they are stored (see `crypto`).
 
 mod accounts;
 mod artifacts;
+mod crypto;
 mod db;
 mod findings;
 mod identities;
@@ -22,6 +24,8 @@ mod retention;
 mod scans;
 
 pub use artifacts::{ArtifactStore, ArtifactStoreConfig, S3Config, UploadError};
+pub use crypto::envelope;
+pub use crypto::{CustomerKey, KeyState};
 pub use db::{Backend, Store, StoreError};
 pub use findings::{FindingFilter, FindingPage, NewFinding, StoredFinding, TrackingPlan};
 pub use identities::{AccessKey, AttachedPolicy, NewPrincipal, Principal, PrincipalType};

@@ -17,6 +17,7 @@ use clap::{Args, Subcommand};
 use crate::serve;
 
 mod identity;
+mod keys;
 
 #[derive(Debug, Args)]
 pub struct AdminArgs {
@@ -32,6 +33,15 @@ pub struct AdminArgs {
     /// this TOML file.
     #[arg(long, env = "ARGUS_CONFIG", value_name = "FILE", global = true)]
     pub config: Option<PathBuf>,
+
+    /// The service's master key file [default: as `argus serve`].
+    #[arg(
+        long,
+        env = "ARGUS_MASTER_KEY_FILE",
+        value_name = "FILE",
+        global = true
+    )]
+    pub master_key_file: Option<PathBuf>,
 
     #[command(subcommand)]
     pub command: AdminCommand,
@@ -87,7 +97,9 @@ pub enum AdminCommand {
     #[command(subcommand)]
     SessionToken(SessionTokenCommand),
     // -- encryption keys --
-
+    /// Customer keys: create, list, disable, enable, delete.
+    #[command(subcommand)]
+    Key(keys::KeyCommand),
     // -- audit log and event targets --
 }
 
@@ -98,6 +110,8 @@ pub struct AdminContext {
     pub data_dir: PathBuf,
     /// The region ARNs carry.
     pub region: String,
+    /// The master key file the encryption keys need.
+    pub master_key_file: PathBuf,
 }
 
 pub fn run(args: AdminArgs) -> Result<ExitCode> {
@@ -109,6 +123,7 @@ pub fn run(args: AdminArgs) -> Result<ExitCode> {
         let location = serve::store_location(
             args.data_dir.clone(),
             args.database_url.clone(),
+            args.master_key_file.clone(),
             args.config.as_deref(),
         )?;
         // Never create an empty service by mistake: the database must exist.
@@ -135,6 +150,7 @@ pub fn run(args: AdminArgs) -> Result<ExitCode> {
             store,
             data_dir: location.data_dir,
             region: location.region,
+            master_key_file: location.master_key_file,
         };
         let result = dispatch(&context, args.command).await;
         context.store.close().await;
@@ -157,9 +173,10 @@ async fn dispatch(context: &AdminContext, command: AdminCommand) -> Result<ExitC
         AdminCommand::AccessKey(command) => identity::access_key(context, command).await,
         AdminCommand::SessionToken(SessionTokenCommand::Create(args)) => {
             identity::session_token(context, args).await
-        } // -- encryption keys --
-
-          // -- audit log and event targets --
+        }
+        // -- encryption keys --
+        AdminCommand::Key(command) => keys::run(context, command).await,
+        // -- audit log and event targets --
     }
 }
 

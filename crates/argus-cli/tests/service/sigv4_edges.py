@@ -108,8 +108,9 @@ if os.environ.get("SESSION_TOKEN"):
     session = dict(key=os.environ["SESSION_KEY_ID"], secret=os.environ["SESSION_SECRET"])
     case("session_valid", "GET", "/scans", token=os.environ["SESSION_TOKEN"], **session)
     case("session_no_token", "GET", "/scans", **session)
-    case("session_wrong_token", "GET", "/scans", token="x" + os.environ["SESSION_TOKEN"][1:],
-         **session)
+    token = os.environ["SESSION_TOKEN"]
+    case("session_wrong_token", "GET", "/scans",
+         token=("A" if token[0] != "A" else "B") + token[1:], **session)
     case("session_token_unsigned", "GET", "/scans", token=os.environ["SESSION_TOKEN"],
          signed=["host", "x-amz-date"], **session)
 

@@ -1,5 +1,6 @@
 //! GetAccountConfiguration and UpdateAccountConfiguration.
 
+use argus_store::KeyState;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::{Extension, Json};
@@ -8,6 +9,8 @@ use serde_json::{Value, json};
 use crate::error::ApiError;
 use crate::state::{Caller, SharedState};
 use crate::validate;
+
+const FIELD: &str = "encryptionConfig.kmsKeyArn";
 
 fn configuration(arn: Option<String>) -> Value {
     match arn {
@@ -27,6 +30,9 @@ pub async fn get_account_configuration(
 }
 
 /// PUT /updateAccountConfiguration
+///
+/// New data of the account is encrypted under the key set here; data
+/// written before stays under the key it was written with.
 pub async fn update_account_configuration(
     State(state): State<SharedState>,
     Extension(caller): Extension<Caller>,
@@ -39,10 +45,56 @@ pub async fn update_account_configuration(
         None => return Err(ApiError::field("encryptionConfig", "is required")),
     };
     let arn = validate::optional_str(config, "kmsKeyArn")
-        .map_err(|_| ApiError::field("encryptionConfig.kmsKeyArn", "must be a string"))?;
+        .map_err(|_| ApiError::field(FIELD, "must be a string"))?;
     if let Some(arn) = arn {
-        validate::kms_key_arn("encryptionConfig.kmsKeyArn", arn)?;
+        validate::kms_key_arn(FIELD, arn)?;
+        usable_key(&state, &caller, arn).await?;
     }
     state.store.set_kms_key_arn(&caller.account_id, arn).await?;
     Ok(Json(configuration(arn.map(str::to_string))))
+}
+
+/// The key must be one of the caller's account, in this region, enabled.
+async fn usable_key(state: &SharedState, caller: &Caller, arn: &str) -> Result<(), ApiError> {
+    // arn:aws:kms:<region>:<account>:key/<id>, as validated.
+    let mut parts = arn.splitn(6, ':').skip(3);
+    let (region, account) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""));
+    if account != caller.account_id {
+        return Err(ApiError::AccessDenied {
+            message: format!(
+                "The KMS key {arn} belongs to account {account}: CodeGuru Security can only use keys of account {}",
+                caller.account_id
+            ),
+        });
+    }
+    if region != state.config.region {
+        return Err(ApiError::field(
+            FIELD,
+            format!(
+                "must be a key in {}, the region of your scans (the key is in {region})",
+                state.config.region
+            ),
+        ));
+    }
+    let key = state
+        .store
+        .customer_key(arn)
+        .await?
+        .filter(|key| key.account_id == caller.account_id)
+        .ok_or_else(|| ApiError::NotFound {
+            message: format!("KMS key {arn} not found: create one with `argus admin key create`"),
+            resource_id: arn.to_string(),
+            resource_type: "KmsKey",
+        })?;
+    match key.state {
+        KeyState::Enabled => Ok(()),
+        KeyState::Disabled => Err(ApiError::field(
+            FIELD,
+            format!("the KMS key {arn} is disabled: enable it before using it"),
+        )),
+        KeyState::Deleted => Err(ApiError::field(
+            FIELD,
+            format!("the KMS key {arn} was deleted"),
+        )),
+    }
 }

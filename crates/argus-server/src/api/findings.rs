@@ -168,6 +168,7 @@ pub async fn batch_get_findings(
                 }
             }
         }
+        Err(e @ argus_store::StoreError::KeyUnavailable { .. }) => return Err(e.into()),
         Err(e) => {
             tracing::error!(error = %e, "batch get findings");
             for (scan_name, finding_id) in &lookups {

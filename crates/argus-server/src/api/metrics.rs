@@ -28,6 +28,9 @@ pub async fn get_metrics_summary(
 ) -> Result<Json<Value>, ApiError> {
     let pairs = validate::query_pairs(query.as_deref())?;
     let day = required_date(&pairs, "date")?;
+    // The spec: with the account's key disabled or deleted, its dashboard
+    // metrics are unavailable too.
+    state.store.check_account_key(&caller.account_id).await?;
     if day < day_start(now_millis() - HISTORY_MS) {
         return Err(ApiError::field("date", "must be within the last two years"));
     }
@@ -47,6 +50,7 @@ pub async fn list_findings_metrics(
     let pairs = validate::query_pairs(query.as_deref())?;
     let start = required_date(&pairs, "startDate")?;
     let end = required_date(&pairs, "endDate")?;
+    state.store.check_account_key(&caller.account_id).await?;
     if end < start {
         return Err(ApiError::field("endDate", "must not be before startDate"));
     }

@@ -113,11 +113,18 @@ pub async fn create_scan(
     }
     // Local file headers start "PK\x03\x04"; an empty archive is only its
     // end record, "PK\x05\x06".
-    let magic = state
-        .store
-        .artifacts
-        .prefix(&artifact.object_key, 4, size)
-        .await?;
+    // A sealed upload's first bytes were noted as it was sealed; in S3
+    // mode the object is plaintext until a worker seals it.
+    let magic = match state.store.artifact_head(&artifact.artifact_id).await? {
+        Some(head) => head.into(),
+        None => {
+            state
+                .store
+                .artifacts
+                .prefix(&artifact.object_key, 4, size)
+                .await?
+        }
+    };
     if magic.as_ref() != b"PK\x03\x04" && magic.as_ref() != b"PK\x05\x06" {
         return Err(ApiError::field(
             "resourceId.codeArtifactId",

@@ -119,13 +119,13 @@ pub async fn put_artifact(
         });
     }
     let stream = body.into_data_stream().map_err(|e| e.to_string());
-    let size = match state
+    // Sealed as it streams in: the plaintext is never stored.
+    match state
         .store
-        .artifacts
-        .put_stream(&artifact.object_key, Box::pin(stream), limit)
+        .put_artifact(&artifact, Box::pin(stream), limit)
         .await
     {
-        Ok(size) => size,
+        Ok(_) => {}
         Err(UploadError::TooLarge { limit }) => {
             return Err(ApiError::TooLarge {
                 message: format!("The upload exceeds the limit of {limit} bytes"),
@@ -138,10 +138,6 @@ pub async fn put_artifact(
         }
         Err(UploadError::Store(e)) => return Err(e.into()),
     };
-    state
-        .store
-        .mark_artifact_uploaded(&artifact_id, size)
-        .await?;
     let mut response = StatusCode::OK.into_response();
     if let Ok(etag) = HeaderValue::from_str(&format!("\"{artifact_id}\"")) {
         response.headers_mut().insert("ETag", etag);
