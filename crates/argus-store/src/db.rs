@@ -37,8 +37,10 @@ pub struct Store {
 }
 
 /// Schema migrations, applied in order, each once.
-const MIGRATIONS: &[(i64, &str, &str)] =
-    &[(1, "init", include_str!("../migrations/0001_init.sql"))];
+const MIGRATIONS: &[(i64, &str, &str)] = &[
+    (1, "init", include_str!("../migrations/0001_init.sql")),
+    (4, "events", include_str!("../migrations/0004_events.sql")),
+];
 
 impl Store {
     /// Connects to `database_url` (`sqlite://path` or `postgres://...`),

@@ -14,14 +14,18 @@
 mod accounts;
 mod artifacts;
 mod db;
+mod events;
 mod findings;
+mod gauges;
 mod jobs;
 mod metrics;
 mod scans;
 
 pub use artifacts::{ArtifactStore, ArtifactStoreConfig, S3Config, UploadError};
 pub use db::{Backend, Store, StoreError};
+pub use events::{Delivery, EVENT_TYPES, FINDING_STATUS_CHANGE, SCAN_STATE_CHANGE, WebhookTarget};
 pub use findings::{FindingFilter, FindingPage, NewFinding, StoredFinding, TrackingPlan};
+pub use gauges::Gauges;
 pub use jobs::{JobOutcome, LeasedJob};
 pub use metrics::OpenPeriod;
 pub use scans::{AccessKey, Artifact, CreateRun, CreateRunOutcome, MAX_TAGS, Run, Scan};
