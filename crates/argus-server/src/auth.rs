@@ -218,16 +218,3 @@ async fn verify(
         access_key_id: key.access_key_id,
     })
 }
-
-/// Gives every response a request id; renders errors with it.
-pub async fn request_id(request: Request, next: Next) -> Response {
-    let id = uuid::Uuid::new_v4().to_string();
-    let mut response = next.run(request).await;
-    if let Some(error) = response.extensions_mut().remove::<ApiError>() {
-        return error.into_response_with(&id);
-    }
-    if let Ok(value) = axum::http::HeaderValue::from_str(&id) {
-        response.headers_mut().insert("x-amzn-RequestId", value);
-    }
-    response
-}

@@ -45,7 +45,15 @@ pub struct ServerConfig {
     // -- encryption at rest --
 
     // -- audit log, events and metrics --
-
+    /// The audit log (JSON lines); default `<data_dir>/audit/argus-audit.jsonl`.
+    /// Each node writes its own.
+    pub audit_log: Option<PathBuf>,
+    /// Where `/metrics` is served (unauthenticated); off when unset.
+    pub metrics_listen: Option<SocketAddr>,
+    /// The first pause before an event delivery is retried (it doubles).
+    pub event_retry_base: Duration,
+    /// How old an undelivered event may grow before it is given up.
+    pub event_max_age: Duration,
     // -- TLS and retention --
 }
 
@@ -73,7 +81,10 @@ impl ServerConfig {
             // -- encryption at rest --
 
             // -- audit log, events and metrics --
-
+            audit_log: None,
+            metrics_listen: None,
+            event_retry_base: Duration::from_secs(5),
+            event_max_age: Duration::from_secs(24 * 3600),
             // -- TLS and retention --
         }
     }
@@ -88,6 +99,12 @@ impl ServerConfig {
         self.artifacts
             .clone()
             .unwrap_or_else(|| ArtifactStoreConfig::Local(self.data_dir.join("artifacts")))
+    }
+
+    pub fn audit_log(&self) -> PathBuf {
+        self.audit_log
+            .clone()
+            .unwrap_or_else(|| self.data_dir.join("audit").join("argus-audit.jsonl"))
     }
 
     pub fn public_url(&self, bound: SocketAddr) -> String {

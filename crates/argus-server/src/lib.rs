@@ -9,13 +9,17 @@
 //! analysis argus-engine's.
 
 mod api;
+mod audit;
 mod auth;
 mod bootstrap;
 mod config;
 mod error;
+mod events;
 mod metrics;
+mod request_id;
 pub mod sigv4;
 mod state;
+mod telemetry;
 mod throttle;
 mod token;
 mod tracking;
@@ -59,6 +63,16 @@ pub struct Running {
     server: tokio::task::JoinHandle<std::io::Result<()>>,
     workers: Vec<tokio::task::JoinHandle<()>>,
     store: Store,
+    // -- audit log, events and metrics --
+    monitoring: Monitoring,
+}
+
+/// The audit log, the event dispatcher and the metrics listener of a node.
+struct Monitoring {
+    audit: Arc<audit::AuditLog>,
+    tasks: Vec<tokio::task::JoinHandle<()>>,
+    /// Where `/metrics` is served, when it is.
+    metrics_addr: Option<SocketAddr>,
 }
 
 impl Running {
@@ -72,8 +86,17 @@ impl Running {
         for worker in self.workers {
             let _ = worker.await;
         }
+        for task in self.monitoring.tasks {
+            let _ = task.await;
+        }
+        self.monitoring.audit.close().await;
         self.store.close().await;
         Ok(())
+    }
+
+    /// Where `/metrics` is served, when `metrics_listen` is set.
+    pub fn metrics_addr(&self) -> Option<SocketAddr> {
+        self.monitoring.metrics_addr
     }
 
     /// Runs until SIGINT or SIGTERM, then shuts down.
@@ -139,14 +162,52 @@ pub async fn start(config: ServerConfig) -> Result<Running, ServeError> {
     });
     let (shutdown, shutdown_rx) = watch::channel(false);
     let workers = worker::spawn(state.clone(), state.config.workers, shutdown_rx.clone());
-    let app = api::router(state.clone());
+    // -- audit log, events and metrics --
+    let audit_path = state.config.audit_log();
+    let audit_log = Arc::new(audit::AuditLog::open(&audit_path).map_err(|e| {
+        ServeError::Config(format!(
+            "cannot open the audit log {}: {e}",
+            audit_path.display()
+        ))
+    })?);
+    let telemetry = Arc::new(telemetry::Telemetry::default());
+    let mut monitoring = Monitoring {
+        audit: audit_log.clone(),
+        tasks: vec![events::spawn(state.clone(), shutdown_rx.clone())],
+        metrics_addr: None,
+    };
+    if let Some(addr) = state.config.metrics_listen {
+        let (bound, task) = telemetry::serve(
+            addr,
+            telemetry.clone(),
+            audit_log.clone(),
+            store.clone(),
+            shutdown_rx.clone(),
+        )
+        .await
+        .map_err(|source| ServeError::Bind { addr, source })?;
+        tracing::info!(%bound, "metrics listening");
+        monitoring.metrics_addr = Some(bound);
+        monitoring.tasks.push(task);
+    }
+    let app = api::router(
+        state.clone(),
+        audit::Audit {
+            state: state.clone(),
+            log: audit_log,
+            telemetry,
+        },
+    );
     let mut graceful = shutdown_rx;
     let server = tokio::spawn(async move {
-        axum::serve(listener, app)
-            .with_graceful_shutdown(async move {
-                let _ = graceful.wait_for(|stop| *stop).await;
-            })
-            .await
+        axum::serve(
+            listener,
+            app.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(async move {
+            let _ = graceful.wait_for(|stop| *stop).await;
+        })
+        .await
     });
     tracing::info!(%local_addr, "argus serve listening");
     Ok(Running {
@@ -156,6 +217,7 @@ pub async fn start(config: ServerConfig) -> Result<Running, ServeError> {
         server,
         workers,
         store,
+        monitoring,
     })
 }
 
