@@ -35,7 +35,8 @@ struct FileSettings {
     // -- encryption at rest --
 
     // -- audit log, events and metrics --
-
+    audit_log: Option<PathBuf>,
+    metrics_listen: Option<SocketAddr>,
     // -- TLS and retention --
 }
 
@@ -170,6 +171,11 @@ fn server_config(args: ServeArgs) -> Result<ServerConfig> {
     // -- encryption at rest --
 
     // -- audit log, events and metrics --
+    config.audit_log = args.audit_log.or(file.audit_log);
+    config.metrics_listen = args.metrics_listen.or(file.metrics_listen);
+    if let Some(ms) = args.debug_event_retry_ms {
+        config.event_retry_base = Duration::from_millis(ms.max(1));
+    }
 
     // -- TLS and retention --
 
@@ -188,6 +194,8 @@ pub struct StoreLocation {
     pub data_dir: PathBuf,
     pub database_url: String,
     pub region: String,
+    /// The audit log `argus serve` writes (`audit_log` in the file).
+    pub audit_log: PathBuf,
 }
 
 pub fn store_location(
@@ -206,7 +214,9 @@ pub fn store_location(
         .unwrap_or_else(|| "us-east-1".into());
     let mut config = ServerConfig::new(data_dir.or(file.data_dir).unwrap_or_else(default_data_dir));
     config.database_url = database_url.or(file.database_url);
+    config.audit_log = file.audit_log;
     Ok(StoreLocation {
+        audit_log: config.audit_log(),
         database_url: config.database_url(),
         data_dir: config.data_dir,
         region,

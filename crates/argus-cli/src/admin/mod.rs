@@ -16,6 +16,10 @@ use clap::{Args, Subcommand};
 
 use crate::serve;
 
+// -- audit log and event targets --
+mod audit;
+mod webhooks;
+
 #[derive(Debug, Args)]
 pub struct AdminArgs {
     /// The service's data directory [default: as `argus serve`].
@@ -42,6 +46,11 @@ pub enum AdminCommand {
     // -- encryption keys --
 
     // -- audit log and event targets --
+    /// Search the audit log: one CloudTrail-shaped record per request.
+    Audit(audit::AuditArgs),
+    /// Webhook targets for scan state and finding status events.
+    #[command(subcommand)]
+    Webhook(webhooks::WebhookCommand),
 }
 
 /// What every admin command works on.
@@ -51,6 +60,8 @@ pub struct AdminContext {
     pub data_dir: PathBuf,
     /// The region ARNs carry.
     pub region: String,
+    /// The audit log `argus serve` writes.
+    pub audit_log: PathBuf,
 }
 
 pub fn run(args: AdminArgs) -> Result<ExitCode> {
@@ -79,6 +90,7 @@ pub fn run(args: AdminArgs) -> Result<ExitCode> {
             store,
             data_dir: location.data_dir,
             region: location.region,
+            audit_log: location.audit_log,
         };
         let result = dispatch(&context, args.command).await;
         context.store.close().await;
@@ -94,6 +106,8 @@ async fn dispatch(context: &AdminContext, command: AdminCommand) -> Result<ExitC
         // -- encryption keys --
 
         // -- audit log and event targets --
+        AdminCommand::Audit(args) => audit::run(context, args),
+        AdminCommand::Webhook(command) => webhooks::run(context, command).await,
     }
 }
 
