@@ -411,3 +411,271 @@ service_test!(webhook_events_survive_failures_and_restarts, |backend| {
             .success()
     );
 });
+
+fn audit_records(server: &Server) -> Vec<Value> {
+    let path = server.data_dir.path().join("audit/argus-audit.jsonl");
+    std::fs::read_to_string(path)
+        .unwrap_or_default()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+fn curl(args: &[&str]) -> String {
+    let output = Command::new("curl").arg("-sS").args(args).output().unwrap();
+    assert!(output.status.success(), "curl {args:?}");
+    String::from_utf8(output.stdout).unwrap()
+}
+
+// Every request is recorded, refused ones too, with who, what and from
+// where, and without secrets or code; admin audit filters the file;
+// /metrics counts the same requests.
+service_test!(audit_log_and_metrics, |backend| {
+    let metrics_port = free_port().to_string();
+    let metrics_listen = format!("127.0.0.1:{metrics_port}");
+    let Some(server) = Server::start(backend, &["--metrics-listen", &metrics_listen]) else {
+        return;
+    };
+    let name = "audited";
+    let upload = server.ok(&["create-upload-url", "--scan-name", name]);
+    let url = upload["s3Url"].as_str().unwrap();
+    let upload_signature = url.split("X-Argus-Signature=").nth(1).unwrap().to_string();
+    assert!(upload_signature.len() >= 32);
+    let zip = zip_dir(&fixtures().join("v1"));
+    curl(&[
+        "--fail-with-body",
+        "-X",
+        "PUT",
+        "-T",
+        zip.path().to_str().unwrap(),
+        url,
+    ]);
+    let artifact = upload["codeArtifactId"].as_str().unwrap();
+    let created = server.ok(&[
+        "create-scan",
+        "--scan-name",
+        name,
+        "--resource-id",
+        &format!("codeArtifactId={artifact}"),
+        "--tags",
+        "team=appsec",
+    ]);
+    let run = created["runId"].as_str().unwrap();
+    assert_eq!(server.wait(name, run)["scanState"], "Successful");
+    let findings = server.findings(name, "All");
+    assert!(!findings.is_empty());
+    let wrong_secret = "wrong-secret-0000000000000000000000000000";
+    server
+        .aws_as(&["list-scans"], ACCESS_KEY_ID, wrong_secret, &[])
+        .error("InvalidSignatureException");
+    server
+        .aws(&["get-scan", "--scan-name", "no-such-scan"])
+        .error("ResourceNotFoundException");
+    let unsigned = curl(&["-i", &format!("{}/scans", server.url())]);
+    let request_id = unsigned
+        .lines()
+        .find_map(|l| {
+            l.to_ascii_lowercase()
+                .strip_prefix("x-amzn-requestid:")
+                .map(|_| l[17..].trim().to_string())
+        })
+        .unwrap_or_else(|| panic!("no request id in {unsigned}"));
+
+    // The writer is asynchronous: wait for the last request's record.
+    wait_until("the audit records", &server, || {
+        audit_records(&server)
+            .iter()
+            .any(|r| r["requestID"] == request_id.as_str())
+    });
+    let text =
+        std::fs::read_to_string(server.data_dir.path().join("audit/argus-audit.jsonl")).unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(server.data_dir.path().join("audit/argus-audit.jsonl"))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+    for secret in [SECRET_ACCESS_KEY, wrong_secret, upload_signature.as_str()] {
+        assert!(!text.contains(secret), "a secret in the audit log");
+    }
+    for line in snippet_lines(&findings) {
+        assert!(!text.contains(&line), "code in the audit log: {line}");
+    }
+    let records = audit_records(&server);
+    let by_name = |event: &str| -> Vec<&Value> {
+        records.iter().filter(|r| r["eventName"] == event).collect()
+    };
+    for record in &records {
+        for field in [
+            "eventVersion",
+            "userIdentity",
+            "eventTime",
+            "eventSource",
+            "eventName",
+            "awsRegion",
+            "sourceIPAddress",
+            "userAgent",
+            "requestParameters",
+            "responseElements",
+            "requestID",
+            "eventID",
+            "readOnly",
+            "eventType",
+            "managementEvent",
+            "recipientAccountId",
+            "eventCategory",
+        ] {
+            assert!(record.get(field).is_some(), "{field} missing in {record}");
+        }
+        assert_eq!(record["eventSource"], "codeguru-security.amazonaws.com");
+        assert_eq!(record["eventType"], "AwsApiCall");
+        assert_eq!(record["awsRegion"], REGION);
+        assert_eq!(record["sourceIPAddress"], "127.0.0.1");
+    }
+    let ids: std::collections::HashSet<&str> = records
+        .iter()
+        .map(|r| r["eventID"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids.len(), records.len(), "event ids are unique");
+
+    let create_url = by_name("CreateUploadUrl")[0];
+    assert_eq!(create_url["requestParameters"]["scanName"], name);
+    assert_eq!(create_url["readOnly"], false);
+    let s3_url = create_url["responseElements"]["s3Url"].as_str().unwrap();
+    assert!(s3_url.ends_with(&format!("/upload/{artifact}")), "{s3_url}");
+    assert_eq!(create_url["userIdentity"]["accessKeyId"], ACCESS_KEY_ID);
+    assert_eq!(create_url["userIdentity"]["accountId"], ACCOUNT_ID);
+    assert_eq!(create_url["recipientAccountId"], ACCOUNT_ID);
+    assert!(
+        create_url["userAgent"]
+            .as_str()
+            .unwrap()
+            .contains("aws-cli")
+    );
+
+    let put = by_name("PutCodeArtifact")[0];
+    assert_eq!(put["userIdentity"]["accountId"], ACCOUNT_ID);
+    assert_eq!(put["requestParameters"]["codeArtifactId"], artifact);
+    assert_eq!(
+        put["requestParameters"]["X-Argus-Signature"],
+        "HIDDEN_DUE_TO_SECURITY_REASONS"
+    );
+    assert!(put["errorCode"].is_null());
+
+    let create_scan = by_name("CreateScan")[0];
+    assert_eq!(
+        create_scan["requestParameters"]["resourceId"]["codeArtifactId"],
+        artifact
+    );
+    assert_eq!(create_scan["requestParameters"]["tags"]["team"], "appsec");
+    assert_eq!(create_scan["responseElements"]["runId"], run);
+    assert_eq!(create_scan["responseElements"]["scanState"], "InProgress");
+
+    let get_findings = by_name("GetFindings");
+    assert!(!get_findings.is_empty());
+    for record in get_findings {
+        assert!(record["responseElements"].is_null());
+        assert_eq!(record["readOnly"], true);
+        assert_eq!(record["requestParameters"]["scanName"], name);
+    }
+
+    let refused: Vec<&Value> = by_name("ListScans")
+        .into_iter()
+        .filter(|r| r["errorCode"] == "InvalidSignatureException")
+        .collect();
+    assert_eq!(refused.len(), 1, "{records:#?}");
+    assert_eq!(refused[0]["userIdentity"]["accessKeyId"], ACCESS_KEY_ID);
+    assert!(
+        refused[0]["errorMessage"]
+            .as_str()
+            .unwrap()
+            .contains("signature")
+    );
+    let missing = by_name("GetScan")
+        .into_iter()
+        .find(|r| r["errorCode"] == "ResourceNotFoundException")
+        .expect("the GetScan of a missing scan");
+    assert_eq!(missing["requestParameters"]["scanName"], "no-such-scan");
+    let anonymous = records
+        .iter()
+        .find(|r| r["requestID"] == request_id.as_str())
+        .unwrap();
+    assert_eq!(
+        anonymous["errorCode"],
+        "MissingAuthenticationTokenException"
+    );
+    assert_eq!(anonymous["userIdentity"]["type"], "Unknown");
+    assert!(anonymous["recipientAccountId"].is_null());
+
+    // argus admin audit.
+    let lines = |out: String| -> Vec<Value> {
+        out.lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect()
+    };
+    let scans = lines(admin_ok(
+        &server,
+        &["audit", "--event-name", "CreateScan", "--json"],
+    ));
+    assert_eq!(scans.len(), 1);
+    assert_eq!(scans[0]["eventID"], create_scan["eventID"]);
+    let errors = lines(admin_ok(
+        &server,
+        &["audit", "--errors-only", "--json", "--since", "-1h"],
+    ));
+    assert_eq!(errors.len(), 3, "{errors:#?}");
+    assert!(errors.iter().all(|r| !r["errorCode"].is_null()));
+    let mine = lines(admin_ok(
+        &server,
+        &["audit", "--user", ACCESS_KEY_ID, "--json"],
+    ));
+    assert_eq!(
+        mine.len(),
+        records
+            .iter()
+            .filter(|r| r["userIdentity"]["accessKeyId"] == ACCESS_KEY_ID)
+            .count()
+    );
+    let last_two = lines(admin_ok(&server, &["audit", "--limit", "2", "--json"]));
+    assert_eq!(last_two.len(), 2);
+    assert_eq!(last_two[1]["requestID"], request_id.as_str());
+    assert!(lines(admin_ok(&server, &["audit", "--until", "-1h", "--json"])).is_empty());
+    let table = admin_ok(&server, &["audit", "--event-name", "CreateScan"]);
+    assert!(table.starts_with("TIME"), "{table}");
+    assert!(
+        table.contains("CreateScan") && table.contains("arn:aws:iam::"),
+        "{table}"
+    );
+    let bad = admin(&server, &["audit", "--since", "yesterday"]);
+    assert!(!bad.status.success());
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("--since"));
+
+    // /metrics.
+    let metrics = curl(&[&format!("http://{metrics_listen}/metrics")]);
+    for line in [
+        "argus_requests_total{operation=\"CreateScan\",code=\"200\"} 1",
+        // The wrong secret and the unsigned request.
+        "argus_requests_total{operation=\"ListScans\",code=\"403\"} 2",
+        "argus_requests_total{operation=\"GetScan\",code=\"404\"} 1",
+        "argus_request_duration_seconds_count{operation=\"CreateScan\"} 1",
+        "argus_scans{state=\"Successful\"} 1",
+        "argus_scans{state=\"InProgress\"} 0",
+        "argus_jobs_queued 0",
+        "argus_jobs_running 0",
+        "argus_events_pending 0",
+        "argus_audit_records_dropped_total 0",
+        "argus_build_info{version=\"",
+    ] {
+        assert!(metrics.contains(line), "{line} missing in\n{metrics}");
+    }
+    let written: usize = metrics
+        .lines()
+        .find_map(|l| l.strip_prefix("argus_audit_records_total "))
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(written >= records.len(), "{written} < {}", records.len());
+});
