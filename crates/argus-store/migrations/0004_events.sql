@@ -24,8 +24,9 @@ CREATE TABLE event_deliveries (
     -- The event's detail as JSON (never code).
     detail TEXT NOT NULL,
     created_at BIGINT NOT NULL,
-    -- Order of the events written by one transaction.
-    ordinal INTEGER NOT NULL,
+    -- Order of the target's events: one more than the largest the
+    -- writing transaction sees.
+    seq BIGINT NOT NULL,
     -- pending, delivered or failed.
     state TEXT NOT NULL,
     attempts INTEGER NOT NULL DEFAULT 0,
@@ -35,4 +36,5 @@ CREATE TABLE event_deliveries (
     last_error TEXT,
     finished_at BIGINT
 );
-CREATE INDEX event_deliveries_due ON event_deliveries (state, target_id, created_at, ordinal);
+CREATE INDEX event_deliveries_due ON event_deliveries (state, next_attempt_at);
+CREATE INDEX event_deliveries_order ON event_deliveries (target_id, state, seq);

@@ -3,8 +3,11 @@
 //! change they report (a run's state, a finding's status), one delivery row
 //! per matching target; dispatchers on any node lease due rows, so an event
 //! survives restarts and is delivered at least once. Deliveries to one
-//! target go out in the order the events happened: a row is due only when
-//! no earlier row of its target is still pending.
+//! target go out in the order the events were written (a per-target
+//! sequence): a row is due only when no earlier row of its target is still
+//! pending. Changes that follow each other (a run's start, end, its
+//! findings) are ordered exactly; concurrent writers on PostgreSQL may
+//! share a number, and then their order is arbitrary.
 
 use serde_json::{Value, json};
 use sqlx::any::AnyRow;
@@ -178,16 +181,25 @@ pub(crate) async fn enqueue(
     if targets.is_empty() {
         return Ok(());
     }
-    for (ordinal, event) in events.iter().enumerate() {
+    let mut next_seq = Vec::with_capacity(targets.len());
+    for (target_id, _) in &targets {
+        let row = sqlx::query("SELECT MAX(seq) FROM event_deliveries WHERE target_id = $1")
+            .bind(target_id)
+            .fetch_one(&mut **tx)
+            .await?;
+        let last: Option<i64> = row.get(0);
+        next_seq.push(last.unwrap_or(0) + 1);
+    }
+    for event in events {
         let event_id = uuid::Uuid::new_v4().to_string();
         let detail = event.detail.to_string();
-        for (target_id, types) in &targets {
+        for ((target_id, types), seq) in targets.iter().zip(next_seq.iter_mut()) {
             if !types.is_empty() && !types.split(',').any(|t| t == event.event_type) {
                 continue;
             }
             sqlx::query(
                 "INSERT INTO event_deliveries (delivery_id, event_id, target_id, account_id, event_type, scan_name, \
-                 detail, created_at, ordinal, state, attempts, next_attempt_at) \
+                 detail, created_at, seq, state, attempts, next_attempt_at) \
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'pending', 0, $10)",
             )
             .bind(uuid::Uuid::new_v4().to_string())
@@ -198,10 +210,11 @@ pub(crate) async fn enqueue(
             .bind(&event.scan_name)
             .bind(&detail)
             .bind(now)
-            .bind(ordinal as i64)
+            .bind(*seq)
             .bind(now)
             .execute(&mut **tx)
             .await?;
+            *seq += 1;
         }
     }
     Ok(())
@@ -308,9 +321,8 @@ impl Store {
              WHERE d.state = 'pending' AND d.next_attempt_at <= $1 \
              AND (d.lease_expires_at IS NULL OR d.lease_expires_at < $2) \
              AND NOT EXISTS (SELECT 1 FROM event_deliveries e WHERE e.target_id = d.target_id AND e.state = 'pending' \
-               AND (e.created_at < d.created_at OR (e.created_at = d.created_at AND (e.ordinal < d.ordinal \
-               OR (e.ordinal = d.ordinal AND e.delivery_id < d.delivery_id))))) \
-             ORDER BY d.created_at, d.ordinal LIMIT $3",
+               AND (e.seq < d.seq OR (e.seq = d.seq AND e.delivery_id < d.delivery_id))) \
+             ORDER BY d.created_at, d.seq LIMIT $3",
         )
         .bind(now)
         .bind(now)
