@@ -30,6 +30,10 @@ const POLL: Duration = Duration::from_millis(500);
 const BATCH: i64 = 16;
 /// Longest pause between two attempts.
 const MAX_BACKOFF: Duration = Duration::from_secs(3600);
+/// How long ended deliveries are kept (to look into with SQL), and how
+/// often they are pruned.
+const KEEP_FINISHED: Duration = Duration::from_secs(7 * 24 * 3600);
+const PRUNE_EVERY: Duration = Duration::from_secs(3600);
 
 /// Starts the dispatcher; it stops when `shutdown` turns true (a delivery
 /// in flight finishes first).
@@ -54,9 +58,19 @@ pub fn spawn(
                 return;
             }
         };
+        let mut pruned_at: Option<std::time::Instant> = None;
         loop {
             if *shutdown.borrow() {
                 break;
+            }
+            if pruned_at.is_none_or(|at| at.elapsed() >= PRUNE_EVERY) {
+                pruned_at = Some(std::time::Instant::now());
+                let before = now_millis() - KEEP_FINISHED.as_millis() as i64;
+                match state.store.prune_deliveries(before).await {
+                    Ok(0) => {}
+                    Ok(count) => tracing::info!(count, "pruned old event deliveries"),
+                    Err(e) => tracing::warn!(error = %e, "cannot prune old event deliveries"),
+                }
             }
             let leased = state
                 .store

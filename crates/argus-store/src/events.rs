@@ -413,6 +413,18 @@ impl Store {
         Ok(())
     }
 
+    /// Forgets deliveries that ended (delivered or given up) before
+    /// `finished_before`; returns how many.
+    pub async fn prune_deliveries(&self, finished_before: i64) -> Result<u64, StoreError> {
+        let deleted = sqlx::query(
+            "DELETE FROM event_deliveries WHERE state <> 'pending' AND finished_at < $1",
+        )
+        .bind(finished_before)
+        .execute(&self.pool)
+        .await?;
+        Ok(deleted.rows_affected())
+    }
+
     /// Deliveries not yet delivered or given up.
     pub async fn pending_deliveries(&self) -> Result<i64, StoreError> {
         let row = sqlx::query("SELECT COUNT(*) FROM event_deliveries WHERE state = 'pending'")
