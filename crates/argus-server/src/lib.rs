@@ -161,8 +161,8 @@ pub async fn start(config: ServerConfig) -> Result<Running, ServeError> {
         config,
     });
     let (shutdown, shutdown_rx) = watch::channel(false);
-    let workers = worker::spawn(state.clone(), state.config.workers, shutdown_rx.clone());
     // -- audit log, events and metrics --
+    // (Before the workers: nothing is left running if this fails.)
     let audit_path = state.config.audit_log();
     let audit_log = Arc::new(audit::AuditLog::open(&audit_path).map_err(|e| {
         ServeError::Config(format!(
@@ -173,7 +173,7 @@ pub async fn start(config: ServerConfig) -> Result<Running, ServeError> {
     let telemetry = Arc::new(telemetry::Telemetry::default());
     let mut monitoring = Monitoring {
         audit: audit_log.clone(),
-        tasks: vec![events::spawn(state.clone(), shutdown_rx.clone())],
+        tasks: Vec::new(),
         metrics_addr: None,
     };
     if let Some(addr) = state.config.metrics_listen {
@@ -190,6 +190,10 @@ pub async fn start(config: ServerConfig) -> Result<Running, ServeError> {
         monitoring.metrics_addr = Some(bound);
         monitoring.tasks.push(task);
     }
+    monitoring
+        .tasks
+        .push(events::spawn(state.clone(), shutdown_rx.clone()));
+    let workers = worker::spawn(state.clone(), state.config.workers, shutdown_rx.clone());
     let app = api::router(
         state.clone(),
         audit::Audit {

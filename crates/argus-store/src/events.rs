@@ -114,12 +114,16 @@ pub(crate) fn finding_events(
             "line": line,
         }),
     };
+    let closed: std::collections::HashSet<&str> = existing
+        .iter()
+        .filter(|old| old.status == "Closed")
+        .map(|old| old.finding_id.as_str())
+        .collect();
+    let matched: std::collections::HashSet<&str> =
+        plan.matched.iter().map(|(id, _)| id.as_str()).collect();
     let mut events = Vec::new();
     for (id, new) in &plan.matched {
-        if existing
-            .iter()
-            .any(|old| &old.finding_id == id && old.status == "Closed")
-        {
+        if closed.contains(id.as_str()) {
             events.push(event(
                 id,
                 &new.detector_id,
@@ -142,9 +146,10 @@ pub(crate) fn finding_events(
             Value::Null,
         ));
     }
-    for old in existing.iter().filter(|old| {
-        old.status == "Open" && !plan.matched.iter().any(|(id, _)| id == &old.finding_id)
-    }) {
+    for old in existing
+        .iter()
+        .filter(|old| old.status == "Open" && !matched.contains(old.finding_id.as_str()))
+    {
         // The stored finding keeps no line of its own outside its body.
         events.push(event(
             &old.finding_id,
