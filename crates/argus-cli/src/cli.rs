@@ -171,6 +171,20 @@ pub struct ServeArgs {
     pub master_key_file: Option<PathBuf>,
 
     // -- audit log, events and metrics --
+    /// Append the audit log (one CloudTrail-shaped JSON record per request)
+    /// to this file; each node writes its own
+    /// [default: DATA_DIR/audit/argus-audit.jsonl].
+    #[arg(long, env = "ARGUS_AUDIT_LOG", value_name = "FILE")]
+    pub audit_log: Option<PathBuf>,
+
+    /// Serve Prometheus metrics at http://ADDR/metrics. Unauthenticated:
+    /// bind it to loopback or a private network [default: off].
+    #[arg(long, env = "ARGUS_METRICS_LISTEN", value_name = "ADDR:PORT")]
+    pub metrics_listen: Option<std::net::SocketAddr>,
+
+    /// Testing aid: the first pause before an event delivery is retried.
+    #[arg(long, hide = true)]
+    pub debug_event_retry_ms: Option<u64>,
 
     // -- TLS and retention --
     /// Serve the API over TLS (1.2 and 1.3 only) with this certificate

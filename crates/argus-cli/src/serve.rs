@@ -35,7 +35,8 @@ struct FileSettings {
     // -- encryption at rest --
     master_key_file: Option<PathBuf>,
     // -- audit log, events and metrics --
-
+    audit_log: Option<PathBuf>,
+    metrics_listen: Option<SocketAddr>,
     // -- TLS and retention --
     tls_cert: Option<PathBuf>,
     tls_key: Option<PathBuf>,
@@ -178,6 +179,11 @@ fn server_config(args: ServeArgs) -> Result<ServerConfig> {
     config.master_key_file = args.master_key_file.or(file.master_key_file);
 
     // -- audit log, events and metrics --
+    config.audit_log = args.audit_log.or(file.audit_log);
+    config.metrics_listen = args.metrics_listen.or(file.metrics_listen);
+    if let Some(ms) = args.debug_event_retry_ms {
+        config.event_retry_base = Duration::from_millis(ms.max(1));
+    }
 
     // -- TLS and retention --
     config.tls = match (
@@ -215,6 +221,8 @@ pub struct StoreLocation {
     pub region: String,
     /// The master key file (see `argus serve --master-key-file`).
     pub master_key_file: PathBuf,
+    /// The audit log `argus serve` writes (`audit_log` in the file).
+    pub audit_log: PathBuf,
 }
 
 pub fn store_location(
@@ -235,8 +243,10 @@ pub fn store_location(
     let mut config = ServerConfig::new(data_dir.or(file.data_dir).unwrap_or_else(default_data_dir));
     config.database_url = database_url.or(file.database_url);
     config.master_key_file = master_key_file.or(file.master_key_file);
+    config.audit_log = file.audit_log;
     Ok(StoreLocation {
         master_key_file: config.master_key_file(),
+        audit_log: config.audit_log(),
         database_url: config.database_url(),
         data_dir: config.data_dir,
         region,

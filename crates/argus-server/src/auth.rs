@@ -275,16 +275,3 @@ async fn verify(
         region: auth.region,
     })
 }
-
-/// Gives every response a request id; renders errors with it.
-pub async fn request_id(request: Request, next: Next) -> Response {
-    let id = uuid::Uuid::new_v4().to_string();
-    let mut response = next.run(request).await;
-    if let Some(error) = response.extensions_mut().remove::<ApiError>() {
-        return error.into_response_with(&id);
-    }
-    if let Ok(value) = axum::http::HeaderValue::from_str(&id) {
-        response.headers_mut().insert("x-amzn-RequestId", value);
-    }
-    response
-}

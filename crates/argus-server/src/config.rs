@@ -47,7 +47,15 @@ pub struct ServerConfig {
     /// default `<data_dir>/master.key`. Every node needs the same one.
     pub master_key_file: Option<PathBuf>,
     // -- audit log, events and metrics --
-
+    /// The audit log (JSON lines); default `<data_dir>/audit/argus-audit.jsonl`.
+    /// Each node writes its own.
+    pub audit_log: Option<PathBuf>,
+    /// Where `/metrics` is served (unauthenticated); off when unset.
+    pub metrics_listen: Option<SocketAddr>,
+    /// The first pause before an event delivery is retried (it doubles).
+    pub event_retry_base: Duration,
+    /// How old an undelivered event may grow before it is given up.
+    pub event_max_age: Duration,
     // -- TLS and retention --
     /// Serve the API over TLS with these files.
     pub tls: Option<crate::tls::TlsFiles>,
@@ -80,7 +88,10 @@ impl ServerConfig {
             // -- encryption at rest --
             master_key_file: None,
             // -- audit log, events and metrics --
-
+            audit_log: None,
+            metrics_listen: None,
+            event_retry_base: Duration::from_secs(5),
+            event_max_age: Duration::from_secs(24 * 3600),
             // -- TLS and retention --
             tls: None,
             code_retention: Duration::from_secs(10 * 86_400),
@@ -103,6 +114,12 @@ impl ServerConfig {
         self.artifacts
             .clone()
             .unwrap_or_else(|| ArtifactStoreConfig::Local(self.data_dir.join("artifacts")))
+    }
+
+    pub fn audit_log(&self) -> PathBuf {
+        self.audit_log
+            .clone()
+            .unwrap_or_else(|| self.data_dir.join("audit").join("argus-audit.jsonl"))
     }
 
     pub fn public_url(&self, bound: SocketAddr) -> String {

@@ -150,6 +150,23 @@ impl ApiError {
         }
     }
 
+    /// The `x-amzn-ErrorType` this error is answered with (for the audit
+    /// log's `errorCode`).
+    pub(crate) fn code(&self) -> &'static str {
+        self.parts("").1
+    }
+
+    /// The message the client sees (internal details stay out).
+    pub(crate) fn client_message(&self) -> String {
+        match self {
+            ApiError::Internal { .. } => "The server had an internal error".to_string(),
+            other => other.parts("").2["message"]
+                .as_str()
+                .unwrap_or_default()
+                .to_string(),
+        }
+    }
+
     /// The HTTP status this error is answered with.
     pub fn status(&self) -> StatusCode {
         self.parts("").0

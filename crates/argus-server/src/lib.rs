@@ -9,17 +9,21 @@
 //! analysis argus-engine's.
 
 mod api;
+mod audit;
 mod auth;
 mod authz;
 mod bootstrap;
 mod config;
 mod error;
+mod events;
 pub mod identity;
 mod metrics;
 pub mod policy;
+mod request_id;
 pub mod retention;
 pub mod sigv4;
 mod state;
+mod telemetry;
 mod throttle;
 mod tls;
 mod token;
@@ -67,6 +71,16 @@ pub struct Running {
     server: tokio::task::JoinHandle<std::io::Result<()>>,
     workers: Vec<tokio::task::JoinHandle<()>>,
     store: Store,
+    // -- audit log, events and metrics --
+    monitoring: Monitoring,
+}
+
+/// The audit log, the event dispatcher and the metrics listener of a node.
+struct Monitoring {
+    audit: Arc<audit::AuditLog>,
+    tasks: Vec<tokio::task::JoinHandle<()>>,
+    /// Where `/metrics` is served, when it is.
+    metrics_addr: Option<SocketAddr>,
 }
 
 impl Running {
@@ -85,8 +99,17 @@ impl Running {
         for worker in self.workers {
             let _ = worker.await;
         }
+        for task in self.monitoring.tasks {
+            let _ = task.await;
+        }
+        self.monitoring.audit.close().await;
         self.store.close().await;
         Ok(())
+    }
+
+    /// Where `/metrics` is served, when `metrics_listen` is set.
+    pub fn metrics_addr(&self) -> Option<SocketAddr> {
+        self.monitoring.metrics_addr
     }
 
     /// Runs until SIGINT or SIGTERM, then shuts down.
@@ -156,9 +179,50 @@ pub async fn start(config: ServerConfig) -> Result<Running, ServeError> {
         config,
     });
     let (shutdown, shutdown_rx) = watch::channel(false);
+    // -- audit log, events and metrics --
+    // (Before the workers: nothing is left running if this fails.)
+    let audit_path = state.config.audit_log();
+    let audit_log = Arc::new(audit::AuditLog::open(&audit_path).map_err(|e| {
+        ServeError::Config(format!(
+            "cannot open the audit log {}: {e}",
+            audit_path.display()
+        ))
+    })?);
+    let telemetry = Arc::new(telemetry::Telemetry::default());
+    let mut monitoring = Monitoring {
+        audit: audit_log.clone(),
+        tasks: Vec::new(),
+        metrics_addr: None,
+    };
+    if let Some(addr) = state.config.metrics_listen {
+        let (bound, task) = telemetry::serve(
+            addr,
+            telemetry.clone(),
+            audit_log.clone(),
+            store.clone(),
+            shutdown_rx.clone(),
+        )
+        .await
+        .map_err(|source| ServeError::Bind { addr, source })?;
+        tracing::info!(%bound, "metrics listening");
+        monitoring.metrics_addr = Some(bound);
+        monitoring.tasks.push(task);
+    }
+    monitoring
+        .tasks
+        .push(events::spawn(state.clone(), shutdown_rx.clone()));
     let mut workers = worker::spawn(state.clone(), state.config.workers, shutdown_rx.clone());
-    let app = api::router(state.clone()).into_make_service_with_connect_info::<tls::PeerAddr>();
-    let mut graceful = shutdown_rx.clone();
+    workers.push(retention::spawn(state.clone(), shutdown_rx.clone()));
+    let app = api::router(
+        state.clone(),
+        audit::Audit {
+            state: state.clone(),
+            log: audit_log,
+            telemetry,
+        },
+    )
+    .into_make_service_with_connect_info::<tls::PeerAddr>();
+    let mut graceful = shutdown_rx;
     let stop = async move {
         let _ = graceful.wait_for(|stop| *stop).await;
     };
@@ -177,7 +241,6 @@ pub async fn start(config: ServerConfig) -> Result<Running, ServeError> {
                 .await
         }),
     };
-    workers.push(retention::spawn(state.clone(), shutdown_rx));
     tracing::info!(%local_addr, "argus serve listening");
     Ok(Running {
         local_addr,
@@ -187,6 +250,7 @@ pub async fn start(config: ServerConfig) -> Result<Running, ServeError> {
         server,
         workers,
         store,
+        monitoring,
     })
 }
 

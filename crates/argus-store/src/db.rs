@@ -77,6 +77,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "encryption",
         include_str!("../migrations/0003_encryption.sql"),
     ),
+    (4, "events", include_str!("../migrations/0004_events.sql")),
 ];
 
 impl Store {

@@ -5,6 +5,7 @@
 
 use sqlx::Row;
 
+use crate::events;
 use crate::findings::{StoredFinding, TrackingPlan, apply_plan, load_findings};
 use crate::scans::Run;
 use crate::{Backend, Store, StoreError, now_millis};
@@ -149,6 +150,23 @@ impl Store {
         let existing = load_findings(self, &mut tx, &account_id, &scan_name).await?;
         let plan = plan(&existing);
         let now = now_millis();
+        let mut events = events::finding_events(&scan_name, run_id, &existing, &plan);
+        let opened = events
+            .iter()
+            .filter(|e| e.detail["status"] == "Open")
+            .count();
+        let counts = serde_json::json!({
+            "open": plan.matched.len() + plan.created.len(),
+            "opened": opened,
+            "closed": events.len() - opened,
+        });
+        events.push(events::scan_event(
+            &scan_name,
+            run_id,
+            "Successful",
+            None,
+            Some(counts),
+        ));
         apply_plan(
             &mut tx,
             &key,
@@ -178,6 +196,7 @@ impl Store {
             .bind(run_id)
             .execute(&mut *tx)
             .await?;
+        events::enqueue(&mut tx, &account_id, &events, now).await?;
         tx.commit().await?;
         Ok(JobOutcome::Succeeded)
     }
@@ -196,6 +215,15 @@ impl Store {
             .bind(run_id)
             .execute(&mut *tx)
             .await?;
+        let run = sqlx::query("SELECT account_id, scan_name FROM runs WHERE run_id = $1")
+            .bind(run_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+        if let Some(run) = run {
+            let (account_id, scan_name): (String, String) = (run.get(0), run.get(1));
+            let failed = events::scan_event(&scan_name, run_id, "Failed", Some(message), None);
+            events::enqueue(&mut tx, &account_id, &[failed], now).await?;
+        }
         tx.commit().await?;
         Ok(())
     }

@@ -277,6 +277,14 @@ impl Store {
         .bind(now)
         .execute(&mut *tx)
         .await?;
+        let started = crate::events::scan_event(
+            &request.scan_name,
+            &request.run_id,
+            "InProgress",
+            None,
+            None,
+        );
+        crate::events::enqueue(&mut tx, &request.account_id, &[started], now).await?;
         tx.commit().await?;
         let run = self
             .run(&request.run_id)

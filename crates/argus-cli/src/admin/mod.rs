@@ -18,6 +18,9 @@ use crate::serve;
 
 mod identity;
 mod keys;
+// -- audit log and event targets --
+mod audit;
+mod webhooks;
 
 #[derive(Debug, Args)]
 pub struct AdminArgs {
@@ -101,6 +104,11 @@ pub enum AdminCommand {
     #[command(subcommand)]
     Key(keys::KeyCommand),
     // -- audit log and event targets --
+    /// Search the audit log: one CloudTrail-shaped record per request.
+    Audit(audit::AuditArgs),
+    /// Webhook targets for scan state and finding status events.
+    #[command(subcommand)]
+    Webhook(webhooks::WebhookCommand),
 }
 
 /// What every admin command works on.
@@ -112,6 +120,8 @@ pub struct AdminContext {
     pub region: String,
     /// The master key file the encryption keys need.
     pub master_key_file: PathBuf,
+    /// The audit log `argus serve` writes.
+    pub audit_log: PathBuf,
 }
 
 pub fn run(args: AdminArgs) -> Result<ExitCode> {
@@ -151,6 +161,7 @@ pub fn run(args: AdminArgs) -> Result<ExitCode> {
             data_dir: location.data_dir,
             region: location.region,
             master_key_file: location.master_key_file,
+            audit_log: location.audit_log,
         };
         let result = dispatch(&context, args.command).await;
         context.store.close().await;
@@ -177,6 +188,8 @@ async fn dispatch(context: &AdminContext, command: AdminCommand) -> Result<ExitC
         // -- encryption keys --
         AdminCommand::Key(command) => keys::run(context, command).await,
         // -- audit log and event targets --
+        AdminCommand::Audit(args) => audit::run(context, args),
+        AdminCommand::Webhook(command) => webhooks::run(context, command).await,
     }
 }
 

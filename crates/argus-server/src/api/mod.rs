@@ -13,12 +13,15 @@ use axum::Router;
 use axum::middleware;
 use axum::routing::{get, post, put};
 
+use crate::audit::{self, Audit};
 use crate::auth;
 use crate::error::ApiError;
+use crate::request_id;
 use crate::state::SharedState;
 
-/// The whole HTTP surface: the signed API and the upload endpoint.
-pub fn router(state: SharedState) -> Router {
+/// The whole HTTP surface: the signed API and the upload endpoint, every
+/// request audited.
+pub fn router(state: SharedState, audit: Audit) -> Router {
     let api = Router::new()
         .route("/uploadUrl", post(upload::create_upload_url))
         .route("/scans", post(scans::create_scan).get(scans::list_scans))
@@ -47,9 +50,10 @@ pub fn router(state: SharedState) -> Router {
             auth::authenticate,
         ));
     Router::new()
-        .route("/upload/{artifact_id}", put(upload::put_artifact))
+        .route(audit::UPLOAD_ROUTE, put(upload::put_artifact))
         .merge(api)
-        .layer(middleware::from_fn(auth::request_id))
+        .layer(middleware::from_fn_with_state(audit, audit::record))
+        .layer(middleware::from_fn(request_id::request_id))
         .with_state(state)
 }
 
