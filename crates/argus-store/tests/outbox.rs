@@ -3,81 +3,16 @@
 //! targets that want them, and leased one target at a time in order.
 
 use argus_store::{
-    Artifact, ArtifactStore, ArtifactStoreConfig, CreateRun, CreateRunOutcome, JobOutcome,
-    NewFinding, Store, TrackingPlan, WebhookTarget, now_millis,
+    Artifact, CreateRun, CreateRunOutcome, JobOutcome, NewFinding, Store, TrackingPlan,
+    WebhookTarget, now_millis,
 };
 use serde_json::Value;
-use sqlx::Connection;
 
 const ACCOUNT: &str = "111111111111";
 
-struct Database {
-    store: Store,
-    _dir: tempfile::TempDir,
-    drop_url: Option<(String, String)>,
-}
+mod common;
 
-impl Drop for Database {
-    fn drop(&mut self) {
-        if let Some((admin, name)) = self.drop_url.take() {
-            // Drop runs inside the test's runtime: use a thread of our own.
-            std::thread::spawn(move || {
-                let runtime = tokio::runtime::Builder::new_current_thread()
-                    .enable_all()
-                    .build()
-                    .unwrap();
-                runtime.block_on(async {
-                    let mut conn = sqlx::PgConnection::connect(&admin).await.unwrap();
-                    sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
-                        "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
-                    )))
-                    .execute(&mut conn)
-                    .await
-                    .unwrap();
-                });
-            })
-            .join()
-            .unwrap();
-        }
-    }
-}
-
-async fn open(postgres: bool) -> Option<Database> {
-    let dir = tempfile::tempdir().unwrap();
-    let artifacts =
-        ArtifactStore::open(&ArtifactStoreConfig::Local(dir.path().join("artifacts"))).unwrap();
-    let (url, drop_url) = if postgres {
-        let Some(admin) = std::env::var("ARGUS_TEST_DATABASE_URL")
-            .ok()
-            .filter(|u| !u.is_empty())
-        else {
-            eprintln!("ARGUS_TEST_DATABASE_URL is not set: skipping the PostgreSQL run");
-            return None;
-        };
-        let name = format!("argus_store_{}", uuid::Uuid::new_v4().simple());
-        let mut conn = sqlx::PgConnection::connect(&admin).await.unwrap();
-        sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
-            .execute(&mut conn)
-            .await
-            .unwrap();
-        let base = admin.rsplit_once('/').unwrap().0;
-        (format!("{base}/{name}"), Some((admin.clone(), name)))
-    } else {
-        (
-            format!("sqlite://{}", dir.path().join("argus.db").display()),
-            None,
-        )
-    };
-    let store = Store::open(&url, artifacts.clone()).await.unwrap();
-    // Opening again applies no migration twice.
-    store.close().await;
-    let store = Store::open(&url, artifacts).await.unwrap();
-    Some(Database {
-        store,
-        _dir: dir,
-        drop_url,
-    })
-}
+use common::open;
 
 fn target(id: &str, account: &str, types: &[&str]) -> WebhookTarget {
     WebhookTarget {
