@@ -7,11 +7,10 @@ mod harness;
 
 use std::io::{BufRead, BufReader};
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use harness::*;
-use serde_json::Value;
 
 /// Code whose flagged line carries a unique marker: it lands in the
 /// finding's snippet, code and fix.
@@ -43,34 +42,6 @@ fn stored_zip(dir: &Path) -> tempfile::NamedTempFile {
         .unwrap();
     zip.finish().unwrap();
     file
-}
-
-/// `argus admin ARGS` on the server's data directory and database.
-fn admin(server: &Server, args: &[&str]) -> Output {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_argus"));
-    command
-        .arg("admin")
-        .args(args)
-        .arg("--data-dir")
-        .arg(server.data_dir.path())
-        .env_remove("ARGUS_DATABASE_URL")
-        .env_remove("ARGUS_MASTER_KEY_FILE")
-        .env_remove("ARGUS_CONFIG")
-        .env_remove("ARGUS_REGION");
-    if let Some(db) = &server.database {
-        command.args(["--database-url", &db.url]);
-    }
-    command.output().expect("argus admin runs")
-}
-
-fn admin_ok(server: &Server, args: &[&str]) -> Value {
-    let output = admin(server, args);
-    assert!(
-        output.status.success(),
-        "argus admin {args:?}: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    serde_json::from_slice(&output.stdout).unwrap()
 }
 
 fn contains(haystack: &[u8], needle: &str) -> bool {
@@ -171,24 +142,21 @@ service_test!(customer_key_lifecycle, |backend| {
     let Some(server) = Server::start(backend, &[]) else {
         return;
     };
-    let key = admin_ok(
-        &server,
-        &[
-            "key",
-            "create",
-            "--account",
-            ACCOUNT_ID,
-            "--description",
-            "ci",
-        ],
-    );
+    let key = server.admin(&[
+        "key",
+        "create",
+        "--account",
+        ACCOUNT_ID,
+        "--description",
+        "ci",
+    ]);
     let arn = key["arn"].as_str().unwrap().to_string();
     assert!(
         arn.starts_with(&format!("arn:aws:kms:{REGION}:{ACCOUNT_ID}:key/")),
         "{key}"
     );
     assert_eq!(key["keyState"], "Enabled");
-    let listed = admin_ok(&server, &["key", "list", "--account", ACCOUNT_ID]);
+    let listed = server.admin(&["key", "list", "--account", ACCOUNT_ID]);
     assert_eq!(listed["keys"][0]["arn"], arn.as_str());
 
     // Keys that cannot be used are refused, naming the field or the key.
@@ -242,7 +210,7 @@ service_test!(customer_key_lifecycle, |backend| {
     // Uploaded now, scanned once the key is disabled.
     let artifact = server.upload_zip("keyed", zip_dir(code.path()).path());
 
-    let disabled = admin_ok(&server, &["key", "disable", &arn]);
+    let disabled = server.admin(&["key", "disable", &arn]);
     assert_eq!(disabled["keyState"], "Disabled");
     let err = server.aws(&["get-findings", "--scan-name", "keyed"]);
     let message = err.error("AccessDeniedException");
@@ -298,7 +266,7 @@ service_test!(customer_key_lifecycle, |backend| {
     ]);
     assert!(err.error("ValidationException").contains("disabled"));
 
-    admin_ok(&server, &["key", "enable", &arn]);
+    server.admin(&["key", "enable", &arn]);
     let again = server.findings("keyed", "All");
     assert_eq!(again.len(), findings.len());
     assert!(again.iter().any(|f| f.to_string().contains(&marker)));
@@ -308,10 +276,10 @@ service_test!(customer_key_lifecycle, |backend| {
     let config = server.ok(&["update-account-configuration", "--encryption-config", "{}"]);
     assert_eq!(config["encryptionConfig"], serde_json::json!({}));
     server.scan_and_wait("other", code.path());
-    let refused = admin(&server, &["key", "delete", &arn]);
+    let refused = server.admin_command(&["key", "delete", &arn]);
     assert!(!refused.status.success());
     assert!(String::from_utf8_lossy(&refused.stderr).contains("--yes"));
-    let deleted = admin_ok(&server, &["key", "delete", &arn, "--yes"]);
+    let deleted = server.admin(&["key", "delete", &arn, "--yes"]);
     assert_eq!(deleted["keyState"], "Deleted");
     let err = server.aws(&["get-findings", "--scan-name", "keyed"]);
     assert!(err.error("AccessDeniedException").contains("deleted"));
@@ -319,7 +287,7 @@ service_test!(customer_key_lifecycle, |backend| {
         !server.findings("other", "All").is_empty(),
         "other data is unaffected"
     );
-    let enable = admin(&server, &["key", "enable", &arn]);
+    let enable = server.admin_command(&["key", "enable", &arn]);
     assert!(!enable.status.success(), "a deleted key stays deleted");
 });
 

@@ -9,7 +9,7 @@ mod harness;
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
-use std::process::{Command, Output};
+use std::process::Command;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -127,33 +127,6 @@ fn serve_one(stream: TcpStream, received: &Mutex<Vec<Received>>) {
         stream,
         "HTTP/1.1 {status} {reason}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
     );
-}
-
-/// Runs `argus admin ARGS` on the server's data directory and database.
-fn admin(server: &Server, args: &[&str]) -> Output {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_argus"));
-    command
-        .arg("admin")
-        .args(args)
-        .arg("--data-dir")
-        .arg(server.data_dir.path())
-        .env_remove("ARGUS_DATABASE_URL")
-        .env_remove("ARGUS_CONFIG")
-        .env_remove("ARGUS_AUDIT_LOG");
-    if let Some(db) = &server.database {
-        command.args(["--database-url", &db.url]);
-    }
-    command.output().expect("argus admin runs")
-}
-
-fn admin_ok(server: &Server, args: &[&str]) -> String {
-    let output = admin(server, args);
-    assert!(
-        output.status.success(),
-        "argus admin {args:?}: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8(output.stdout).unwrap()
 }
 
 fn wait_until(what: &str, server: &Server, mut done: impl FnMut() -> bool) {
@@ -288,39 +261,33 @@ service_test!(webhook_events_survive_failures_and_restarts, |backend| {
     let Some(mut server) = Server::start(backend, &args) else {
         return;
     };
-    let added: Value = serde_json::from_str(&admin_ok(
-        &server,
-        &[
-            "webhook",
-            "add",
-            "--account",
-            ACCOUNT_ID,
-            "--url",
-            &receiver.url(),
-        ],
-    ))
+    let added: Value = serde_json::from_str(&server.admin_text(&[
+        "webhook",
+        "add",
+        "--account",
+        ACCOUNT_ID,
+        "--url",
+        &receiver.url(),
+    ]))
     .unwrap();
     let secret = added["secret"].as_str().unwrap().to_string();
     assert!(secret.starts_with("whsec_") && secret.len() > 40, "{added}");
-    let listed = admin_ok(&server, &["webhook", "list", "--account", ACCOUNT_ID]);
+    let listed = server.admin_text(&["webhook", "list", "--account", ACCOUNT_ID]);
     assert!(
         listed.contains(added["targetId"].as_str().unwrap()),
         "{listed}"
     );
     assert!(!listed.contains(&secret), "the secret is listed: {listed}");
-    let refused = admin(
-        &server,
-        &[
-            "webhook",
-            "add",
-            "--account",
-            ACCOUNT_ID,
-            "--url",
-            "ftp://x",
-            "--event",
-            "ScanStateChange",
-        ],
-    );
+    let refused = server.admin_command(&[
+        "webhook",
+        "add",
+        "--account",
+        ACCOUNT_ID,
+        "--url",
+        "ftp://x",
+        "--event",
+        "ScanStateChange",
+    ]);
     assert!(!refused.status.success());
     assert!(String::from_utf8_lossy(&refused.stderr).contains("--url"));
 
@@ -403,10 +370,11 @@ service_test!(webhook_events_survive_failures_and_restarts, |backend| {
 
     // A removed target gets nothing more.
     let target = added["targetId"].as_str().unwrap();
-    admin_ok(&server, &["webhook", "remove", target]);
-    assert!(!admin_ok(&server, &["webhook", "list"]).contains(target));
+    server.admin_text(&["webhook", "remove", target]);
+    assert!(!server.admin_text(&["webhook", "list"]).contains(target));
     assert!(
-        !admin(&server, &["webhook", "remove", target])
+        !server
+            .admin_command(&["webhook", "remove", target])
             .status
             .success()
     );
@@ -616,22 +584,13 @@ service_test!(audit_log_and_metrics, |backend| {
             .map(|l| serde_json::from_str(l).unwrap())
             .collect()
     };
-    let scans = lines(admin_ok(
-        &server,
-        &["audit", "--event-name", "CreateScan", "--json"],
-    ));
+    let scans = lines(server.admin_text(&["audit", "--event-name", "CreateScan", "--json"]));
     assert_eq!(scans.len(), 1);
     assert_eq!(scans[0]["eventID"], create_scan["eventID"]);
-    let errors = lines(admin_ok(
-        &server,
-        &["audit", "--errors-only", "--json", "--since", "-1h"],
-    ));
+    let errors = lines(server.admin_text(&["audit", "--errors-only", "--json", "--since", "-1h"]));
     assert_eq!(errors.len(), 3, "{errors:#?}");
     assert!(errors.iter().all(|r| !r["errorCode"].is_null()));
-    let mine = lines(admin_ok(
-        &server,
-        &["audit", "--user", ACCESS_KEY_ID, "--json"],
-    ));
+    let mine = lines(server.admin_text(&["audit", "--user", ACCESS_KEY_ID, "--json"]));
     assert_eq!(
         mine.len(),
         records
@@ -639,17 +598,17 @@ service_test!(audit_log_and_metrics, |backend| {
             .filter(|r| r["userIdentity"]["accessKeyId"] == ACCESS_KEY_ID)
             .count()
     );
-    let last_two = lines(admin_ok(&server, &["audit", "--limit", "2", "--json"]));
+    let last_two = lines(server.admin_text(&["audit", "--limit", "2", "--json"]));
     assert_eq!(last_two.len(), 2);
     assert_eq!(last_two[1]["requestID"], request_id.as_str());
-    assert!(lines(admin_ok(&server, &["audit", "--until", "-1h", "--json"])).is_empty());
-    let table = admin_ok(&server, &["audit", "--event-name", "CreateScan"]);
+    assert!(lines(server.admin_text(&["audit", "--until", "-1h", "--json"])).is_empty());
+    let table = server.admin_text(&["audit", "--event-name", "CreateScan"]);
     assert!(table.starts_with("TIME"), "{table}");
     assert!(
         table.contains("CreateScan") && table.contains("arn:aws:iam::"),
         "{table}"
     );
-    let bad = admin(&server, &["audit", "--since", "yesterday"]);
+    let bad = server.admin_command(&["audit", "--since", "yesterday"]);
     assert!(!bad.status.success());
     assert!(String::from_utf8_lossy(&bad.stderr).contains("--since"));
 

@@ -984,29 +984,7 @@ fn first_start_creates_and_saves_a_root_key() {
 
 /// `argus admin key create` for the test account: the key's ARN.
 fn create_customer_key(server: &Server) -> String {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_argus"));
-    command
-        .args([
-            "admin",
-            "key",
-            "create",
-            "--account",
-            ACCOUNT_ID,
-            "--data-dir",
-        ])
-        .arg(server.data_dir.path())
-        .env_remove("ARGUS_DATABASE_URL")
-        .env_remove("ARGUS_MASTER_KEY_FILE");
-    if let Some(db) = &server.database {
-        command.args(["--database-url", &db.url]);
-    }
-    let output = command.output().unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let key: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let key = server.admin(&["key", "create", "--account", ACCOUNT_ID]);
     key["arn"].as_str().unwrap().to_string()
 }
 

@@ -382,6 +382,17 @@ impl Server {
         })
     }
 
+    /// `argus admin ARGS`, which must succeed; its standard output.
+    pub fn admin_text(&self, args: &[&str]) -> String {
+        let output = self.admin_command(args);
+        assert!(
+            output.status.success(),
+            "argus admin {args:?}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        String::from_utf8(output.stdout).unwrap()
+    }
+
     /// `argus admin ARGS`, as it went.
     pub fn admin_command(&self, args: &[&str]) -> Output {
         let mut command = Command::new(env!("CARGO_BIN_EXE_argus"));
@@ -391,7 +402,10 @@ impl Server {
             .arg(self.data_dir.path())
             .env_remove("ARGUS_DATABASE_URL")
             .env_remove("ARGUS_CONFIG")
-            .env_remove("ARGUS_DATA_DIR");
+            .env_remove("ARGUS_DATA_DIR")
+            .env_remove("ARGUS_MASTER_KEY_FILE")
+            .env_remove("ARGUS_AUDIT_LOG")
+            .env_remove("ARGUS_REGION");
         if let Some(db) = &self.database {
             command.args(["--database-url", &db.url]);
         }
