@@ -27,7 +27,7 @@ fn user(
     for tag in tags {
         args.extend(["--tag", tag]);
     }
-    let arn = server.admin(&args)["Arn"].as_str().unwrap().to_string();
+    let arn = server.admin(&args)["arn"].as_str().unwrap().to_string();
     for policy in managed {
         server.admin(&["policy", "attach", &arn, policy]);
     }
@@ -47,11 +47,11 @@ fn user(
     let key = server.admin(&["access-key", "create", &arn]);
     (
         arn,
-        key["AccessKey"]["AccessKeyId"]
+        key["accessKey"]["accessKeyId"]
             .as_str()
             .unwrap()
             .to_string(),
-        key["AccessKey"]["SecretAccessKey"]
+        key["accessKey"]["secretAccessKey"]
             .as_str()
             .unwrap()
             .to_string(),
@@ -281,7 +281,7 @@ service_test!(identity_policies_decide_requests, |backend| {
 
     // A role's temporary credentials, with the token the AWS CLI sends.
     let role = server.admin(&["role", "create", "--account", ACCOUNT_ID, "ci"]);
-    let role_arn = role["Arn"].as_str().unwrap();
+    let role_arn = role["arn"].as_str().unwrap();
     server.admin(&[
         "policy",
         "attach",
@@ -295,15 +295,15 @@ service_test!(identity_policies_decide_requests, |backend| {
         "--session-name",
         "build-42",
     ]);
-    let credentials = &session["Credentials"];
+    let credentials = &session["credentials"];
     let (id, secret, token) = (
-        credentials["AccessKeyId"].as_str().unwrap(),
-        credentials["SecretAccessKey"].as_str().unwrap(),
-        credentials["SessionToken"].as_str().unwrap(),
+        credentials["accessKeyId"].as_str().unwrap(),
+        credentials["secretAccessKey"].as_str().unwrap(),
+        credentials["sessionToken"].as_str().unwrap(),
     );
     assert!(id.starts_with("ASIA"), "{session}");
     assert_eq!(
-        session["Arn"],
+        session["arn"],
         format!("arn:aws:sts::{ACCOUNT_ID}:assumed-role/ci/build-42")
     );
     let with_token = server.aws_as(&["list-scans"], id, secret, &[("AWS_SESSION_TOKEN", token)]);
@@ -324,16 +324,16 @@ service_test!(identity_policies_decide_requests, |backend| {
     let session = server.admin(&[
         "session-token",
         "create",
-        empty["Arn"].as_str().unwrap(),
+        empty["arn"].as_str().unwrap(),
         "--session-name",
         "s1",
     ]);
-    let c = &session["Credentials"];
+    let c = &session["credentials"];
     let result = server.aws_as(
         &["list-scans"],
-        c["AccessKeyId"].as_str().unwrap(),
-        c["SecretAccessKey"].as_str().unwrap(),
-        &[("AWS_SESSION_TOKEN", c["SessionToken"].as_str().unwrap())],
+        c["accessKeyId"].as_str().unwrap(),
+        c["secretAccessKey"].as_str().unwrap(),
+        &[("AWS_SESSION_TOKEN", c["sessionToken"].as_str().unwrap())],
     );
     assert!(
         denied_message(&result).starts_with(&format!(
@@ -357,7 +357,7 @@ service_test!(identity_policies_decide_requests, |backend| {
             .as_array()
             .unwrap()
             .iter()
-            .any(|k| k["AccessKeyId"] == id),
+            .any(|k| k["accessKeyId"] == id),
         "{keys}"
     );
 });
@@ -385,18 +385,18 @@ service_test!(accounts_are_isolated, |backend| {
 
     let other = "210987654321";
     let account = server.admin(&["account", "create", "--account-id", other]);
-    assert_eq!(account["AccountId"], other);
+    assert_eq!(account["accountId"], other);
     let key = server.admin(&[
         "access-key",
         "create",
         &format!("arn:aws:iam::{other}:root"),
     ]);
     let (id, secret) = (
-        key["AccessKey"]["AccessKeyId"]
+        key["accessKey"]["accessKeyId"]
             .as_str()
             .unwrap()
             .to_string(),
-        key["AccessKey"]["SecretAccessKey"]
+        key["accessKey"]["secretAccessKey"]
             .as_str()
             .unwrap()
             .to_string(),
@@ -505,17 +505,17 @@ service_test!(sigv4_edge_cases, |backend| {
         return;
     };
     let role = server.admin(&["user", "create", "--account", ACCOUNT_ID, "temp"]);
-    let arn = role["Arn"].as_str().unwrap();
+    let arn = role["arn"].as_str().unwrap();
     server.admin(&["policy", "attach", arn, "AmazonCodeGuruSecurityFullAccess"]);
     let session = server.admin(&["session-token", "create", arn]);
-    let c = &session["Credentials"];
+    let c = &session["credentials"];
     let upload = server.ok(&["create-upload-url", "--scan-name", "edge"]);
     let output = server.python(
         "sigv4_edges.py",
         &[
-            ("SESSION_KEY_ID", c["AccessKeyId"].as_str().unwrap()),
-            ("SESSION_SECRET", c["SecretAccessKey"].as_str().unwrap()),
-            ("SESSION_TOKEN", c["SessionToken"].as_str().unwrap()),
+            ("SESSION_KEY_ID", c["accessKeyId"].as_str().unwrap()),
+            ("SESSION_SECRET", c["secretAccessKey"].as_str().unwrap()),
+            ("SESSION_TOKEN", c["sessionToken"].as_str().unwrap()),
             ("UPLOAD_URL", upload["s3Url"].as_str().unwrap()),
         ],
     );

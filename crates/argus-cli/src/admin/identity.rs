@@ -136,25 +136,25 @@ fn parse_tags(pairs: &[String]) -> Result<BTreeMap<String, String>> {
 
 fn principal_json(p: &Principal) -> Value {
     json!({
-        "Arn": p.arn,
-        "AccountId": p.account_id,
-        "Type": p.principal_type.as_str(),
-        "Name": p.name,
-        "PrincipalId": p.principal_id,
-        "Tags": p.tags,
-        "CreatedAt": millis_rfc3339(p.created_at),
+        "arn": p.arn,
+        "accountId": p.account_id,
+        "type": p.principal_type.as_str(),
+        "name": p.name,
+        "principalId": p.principal_id,
+        "tags": p.tags,
+        "createdAt": millis_rfc3339(p.created_at),
     })
 }
 
 fn key_json(key: &AccessKey) -> Value {
     json!({
-        "AccessKeyId": key.access_key_id,
-        "AccountId": key.account_id,
-        "Arn": key.principal_arn,
-        "Status": if key.active { "Active" } else { "Inactive" },
-        "Temporary": key.session_token_sha256.is_some(),
-        "Expiration": key.expires_at.map(millis_rfc3339),
-        "CreatedAt": millis_rfc3339(key.created_at),
+        "accessKeyId": key.access_key_id,
+        "accountId": key.account_id,
+        "arn": key.principal_arn,
+        "status": if key.active { "Active" } else { "Inactive" },
+        "temporary": key.session_token_sha256.is_some(),
+        "expiration": key.expires_at.map(millis_rfc3339),
+        "createdAt": millis_rfc3339(key.created_at),
     })
 }
 
@@ -201,14 +201,14 @@ pub async fn account(context: &AdminContext, command: AccountCommand) -> Result<
                 },
             };
             context.store.ensure_account(&id).await?;
-            print_json(&json!({"AccountId": id, "RootArn": identity::root_arn(&id)}));
+            print_json(&json!({"accountId": id, "rootArn": identity::root_arn(&id)}));
         }
         AccountCommand::List => {
             let accounts = context.store.accounts().await?;
             print_json(&Value::Array(
                 accounts
                     .iter()
-                    .map(|(id, created)| json!({"AccountId": id, "CreatedAt": millis_rfc3339(*created)}))
+                    .map(|(id, created)| json!({"accountId": id, "createdAt": millis_rfc3339(*created)}))
                     .collect(),
             ));
         }
@@ -271,7 +271,7 @@ pub async fn principal(context: &AdminContext, command: PrincipalCommand) -> Res
         PrincipalCommand::Delete { arn } => {
             existing_principal(context, &arn).await?;
             context.store.delete_principal(&arn).await?;
-            print_json(&json!({"Deleted": arn}));
+            print_json(&json!({"deleted": arn}));
         }
     }
     Ok(ExitCode::SUCCESS)
@@ -358,9 +358,9 @@ pub async fn policy(context: &AdminContext, command: PolicyCommand) -> Result<Ex
                     .filter_map(|name| {
                         let policy = managed_policy(name)?;
                         Some(json!({
-                            "PolicyName": name,
-                            "Arn": managed_policy_arn(name),
-                            "Document": serde_json::from_str::<Value>(&policy.to_json()).ok()?,
+                            "policyName": name,
+                            "arn": managed_policy_arn(name),
+                            "document": serde_json::from_str::<Value>(&policy.to_json()).ok()?,
                         }))
                     })
                     .collect(),
@@ -373,14 +373,14 @@ pub async fn policy(context: &AdminContext, command: PolicyCommand) -> Result<Ex
 async fn list_policies(context: &AdminContext, arn: &str) -> Result<()> {
     let policies = context.store.policies(arn).await?;
     print_json(&json!({
-        "Arn": arn,
-        "AttachedPolicies": policies.iter().filter(|p| p.managed_arn.is_some()).map(|p| json!({
-            "PolicyName": p.name,
-            "PolicyArn": p.managed_arn,
+        "arn": arn,
+        "attachedPolicies": policies.iter().filter(|p| p.managed_arn.is_some()).map(|p| json!({
+            "policyName": p.name,
+            "policyArn": p.managed_arn,
         })).collect::<Vec<_>>(),
-        "InlinePolicies": policies.iter().filter_map(|p| Some(json!({
-            "PolicyName": p.name,
-            "PolicyDocument": serde_json::from_str::<Value>(p.document.as_deref()?).ok()?,
+        "inlinePolicies": policies.iter().filter_map(|p| Some(json!({
+            "policyName": p.name,
+            "policyDocument": serde_json::from_str::<Value>(p.document.as_deref()?).ok()?,
         }))).collect::<Vec<_>>(),
     }));
     Ok(())
@@ -410,8 +410,8 @@ pub async fn access_key(context: &AdminContext, command: AccessKeyCommand) -> Re
             let key =
                 identity::create_access_key(&context.store, &account, principal.as_ref()).await?;
             let mut shown = key_json(&key);
-            shown["SecretAccessKey"] = json!(key.secret_access_key);
-            print_json(&json!({"AccessKey": shown}));
+            shown["secretAccessKey"] = json!(key.secret_access_key);
+            print_json(&json!({"accessKey": shown}));
         }
         AccessKeyCommand::List { account, principal } => {
             existing_account(context, &account).await?;
@@ -431,7 +431,7 @@ pub async fn access_key(context: &AdminContext, command: AccessKeyCommand) -> Re
             if !context.store.delete_access_key(&access_key_id).await? {
                 bail!("no access key {access_key_id}");
             }
-            print_json(&json!({"Deleted": access_key_id}));
+            print_json(&json!({"deleted": access_key_id}));
         }
     }
     Ok(ExitCode::SUCCESS)
@@ -441,7 +441,7 @@ async fn set_active(context: &AdminContext, id: &str, active: bool) -> Result<()
     if !context.store.set_access_key_active(id, active).await? {
         bail!("no access key {id}");
     }
-    print_json(&json!({"AccessKeyId": id, "Status": if active { "Active" } else { "Inactive" }}));
+    print_json(&json!({"accessKeyId": id, "status": if active { "Active" } else { "Inactive" }}));
     Ok(())
 }
 
@@ -458,16 +458,15 @@ pub async fn session_token(context: &AdminContext, args: SessionTokenArgs) -> Re
     identity::check_name("--session-name", &args.session_name, 64).map_err(|e| anyhow!(e))?;
     let issued =
         identity::issue_session(&context.store, &principal, &args.session_name, duration).await?;
-    // The shape of STS's answer, so `jq -r .Credentials.SessionToken` works
-    // as it does with `aws sts assume-role`.
+    // STS's fields, in the camelCase of every other admin output.
     print_json(&json!({
-        "Credentials": {
-            "AccessKeyId": issued.key.access_key_id,
-            "SecretAccessKey": issued.key.secret_access_key,
-            "SessionToken": issued.session_token,
-            "Expiration": issued.key.expires_at.map(millis_rfc3339),
+        "credentials": {
+            "accessKeyId": issued.key.access_key_id,
+            "secretAccessKey": issued.key.secret_access_key,
+            "sessionToken": issued.session_token,
+            "expiration": issued.key.expires_at.map(millis_rfc3339),
         },
-        "Arn": issued.key.principal_arn,
+        "arn": issued.key.principal_arn,
     }));
     Ok(ExitCode::SUCCESS)
 }

@@ -64,8 +64,8 @@ pub enum RoleCommand {
 
 #[derive(Debug, Subcommand)]
 pub enum SessionTokenCommand {
-    /// Issue temporary credentials for a user or role; printed as STS
-    /// prints them (Credentials.AccessKeyId/SecretAccessKey/SessionToken).
+    /// Issue temporary credentials for a user or role, as STS does:
+    /// credentials.accessKeyId/secretAccessKey/sessionToken/expiration.
     Create(identity::SessionTokenArgs),
 }
 
