@@ -12,6 +12,7 @@ mod api;
 mod auth;
 mod bootstrap;
 mod config;
+pub mod decode;
 mod error;
 mod metrics;
 pub mod sigv4;
@@ -31,6 +32,7 @@ use tokio::sync::{Notify, watch};
 
 pub use bootstrap::{Bootstrap, RootCredentials};
 pub use config::{Quotas, ServerConfig};
+pub use error::{ApiError, FieldError};
 
 use crate::state::AppState;
 use crate::token::Tokens;
