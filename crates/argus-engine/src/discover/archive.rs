@@ -19,7 +19,7 @@
 
 use std::collections::HashSet;
 use std::fs::{self, File, OpenOptions};
-use std::io::{self, Read, Write};
+use std::io::{self, Read, Seek, Write};
 use std::path::{Component, Path, PathBuf};
 
 use argus_model::{SkipReason, SkippedFile};
@@ -90,8 +90,19 @@ pub fn extract(
     limits: ArchiveLimits,
 ) -> Result<Extraction, ArchiveError> {
     let file = File::open(archive)?;
-    let mut zip = zip::ZipArchive::new(io::BufReader::new(file))
-        .map_err(|e| ArchiveError::Invalid(e.to_string()))?;
+    extract_untrusted(io::BufReader::new(file), dest, limits)
+}
+
+/// Extracts untrusted zip bytes read from `reader` into the empty
+/// directory `dest`: the entry point of the service and of the fuzzer.
+/// Any input gives an extraction or an error, never a panic, and nothing
+/// is written outside `dest`.
+pub fn extract_untrusted<R: Read + Seek>(
+    reader: R,
+    dest: &Path,
+    limits: ArchiveLimits,
+) -> Result<Extraction, ArchiveError> {
+    let mut zip = zip::ZipArchive::new(reader).map_err(|e| ArchiveError::Invalid(e.to_string()))?;
     let count = zip.len() as u64;
     if count > limits.max_entries {
         return Err(ArchiveError::TooManyEntries {
