@@ -581,3 +581,87 @@ fn walk_size(dir: &Path) -> u64 {
     }
     total
 }
+
+/// Sends raw bytes as one HTTP request; the status line and the rest.
+fn raw_http(server: &Server, request: &[u8]) -> (String, String) {
+    use std::io::Read;
+    let mut stream = std::net::TcpStream::connect(&server.endpoint).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(30)))
+        .unwrap();
+    // The server may answer before reading everything (a 413, a 431).
+    let _ = stream.write_all(request);
+    let mut answer = Vec::new();
+    let _ = stream.read_to_end(&mut answer);
+    let text = String::from_utf8_lossy(&answer).into_owned();
+    let (status, rest) = text.split_once("\r\n").unwrap_or((&text, ""));
+    (status.to_string(), rest.to_string())
+}
+
+// Oversized and malformed requests get an HTTP answer naming the problem,
+// never a dropped connection; signed requests with bad members name them.
+service_test!(malformed_requests_on_the_wire, |backend| {
+    let Some(server) = Server::start(backend, &[]) else {
+        return;
+    };
+    let many: String = (0..150).map(|i| format!("X-H{i}: v\r\n")).collect();
+    let (status, _) = raw_http(
+        &server,
+        format!("GET /scans HTTP/1.1\r\nHost: x\r\nConnection: close\r\n{many}\r\n").as_bytes(),
+    );
+    assert_eq!(status, "HTTP/1.1 431 Request Header Fields Too Large");
+    let big = "x".repeat(600_000);
+    let (status, _) = raw_http(
+        &server,
+        format!("GET /scans HTTP/1.1\r\nHost: x\r\nConnection: close\r\nX-Big: {big}\r\n\r\n")
+            .as_bytes(),
+    );
+    assert_eq!(status, "HTTP/1.1 431 Request Header Fields Too Large");
+    let body = vec![b'{'; 2 * 1024 * 1024];
+    let mut request = format!(
+        "POST /scans HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n",
+        body.len()
+    )
+    .into_bytes();
+    request.extend(&body);
+    let (status, rest) = raw_http(&server, &request);
+    assert_eq!(status, "HTTP/1.1 413 Payload Too Large", "{rest}");
+    assert!(
+        rest.to_ascii_lowercase()
+            .contains("x-amzn-errortype: validationexception"),
+        "{rest}"
+    );
+
+    // Signed, well-formed HTTP, bad members.
+    for (body, field) in [
+        (r#"{"scanName": 7}"#, "\"name\":\"scanName\""),
+        (
+            r#"{"scanName":"s","resourceId":{"codeArtifactId":"x"}}"#,
+            "\"name\":\"resourceId.codeArtifactId\"",
+        ),
+        (
+            r#"{"scanName":"s","resourceId":{"codeArtifactId":"3f2b9c1e-8d4a-4b7e-9f10-2a6c5d7e8f90"},"analysisType":"Everything"}"#,
+            "\"name\":\"analysisType\"",
+        ),
+        (r#"{"scanName":"#, "\"reason\":\"cannotParse\""),
+    ] {
+        let (status, answer) = signed_curl(
+            &server,
+            "POST",
+            "/scans",
+            &[
+                "-H",
+                "Content-Type: application/json",
+                "--data-binary",
+                body,
+            ],
+        );
+        assert_eq!(status, "400", "{body}: {answer}");
+        assert!(answer.contains(field), "{body}: {answer}");
+    }
+    let (status, answer) = signed_curl(&server, "GET", "/scans?maxResults=abc", &[]);
+    assert_eq!(status, "400", "{answer}");
+    assert!(answer.contains("\"name\":\"maxResults\""), "{answer}");
+    // Still serving.
+    server.ok(&["list-scans"]);
+});
