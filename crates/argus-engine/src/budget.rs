@@ -58,7 +58,7 @@ pub fn exceeded() -> bool {
         t.set(next);
         next
     });
-    if tick % 256 != 0 {
+    if !tick.is_multiple_of(256) {
         return false;
     }
     let Some(deadline) = DEADLINE.with(Cell::get) else {
