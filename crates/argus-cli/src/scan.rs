@@ -32,6 +32,7 @@ pub fn run(args: ScanArgs) -> Result<ExitCode> {
         } else {
             Mode::Full
         },
+        limits: None,
     };
     // Read the baseline first: a typo in its path should not cost a scan.
     let baseline = match &args.baseline {

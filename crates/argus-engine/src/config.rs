@@ -60,6 +60,12 @@ pub struct Limits {
     pub max_secrets_file_bytes: u64,
     /// Parsing one file may take this long before it is skipped.
     pub parse_timeout_seconds: u64,
+    /// Analysing one file (parsing, detectors, dataflow) may take this long
+    /// before it is skipped.
+    pub file_timeout_seconds: u64,
+    /// Syntax trees nested deeper than this are not analysed: the walks of
+    /// detectors and dataflow recurse along the tree.
+    pub max_syntax_depth: u64,
     /// Entries a zip may hold.
     pub max_archive_entries: u64,
     /// Largest expansion ratio of a zip entry (uncompressed / compressed).
@@ -78,6 +84,8 @@ impl Default for Limits {
             max_file_bytes: 2 * MB,
             max_secrets_file_bytes: 100 * 1024,
             parse_timeout_seconds: 30,
+            file_timeout_seconds: 60,
+            max_syntax_depth: 1000,
             max_archive_entries: 200_000,
             max_compression_ratio: 200,
         }

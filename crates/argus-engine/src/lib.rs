@@ -9,6 +9,7 @@
 
 pub mod analyze;
 pub mod baseline;
+pub mod budget;
 pub mod config;
 pub mod dataflow;
 pub mod detectors;

@@ -11,7 +11,7 @@ use argus_model::{AnalysisType, Language, ScanReport, ScanSummary, SkipReason, S
 use rayon::prelude::*;
 
 use crate::analyze::{FileOutcome, Mode, Settings, analyze_bytes, taint_specs};
-use crate::config::{CONFIG_FILE, ConfigError, ScanConfig};
+use crate::config::{CONFIG_FILE, ConfigError, Limits, ScanConfig};
 use crate::dataflow::{self, ProjectSummaries, TaintRules, project::ExportedSummary};
 use crate::detectors::registry;
 use crate::discover::FileKind;
@@ -20,6 +20,9 @@ use crate::discover::{self, Candidate, DiscoverError};
 use crate::fingerprint::finding_id;
 use crate::lang::{Grammar, ParseOutcome, parse};
 use crate::semantic::SemanticModel;
+
+/// Stack of each analysis thread.
+const WORKER_STACK_BYTES: usize = 64 * 1024 * 1024;
 
 /// Receives progress while a scan runs (a progress bar, a log line).
 pub trait Progress: Send + Sync {
@@ -49,6 +52,10 @@ pub struct ScanOptions {
     pub scan_name: Option<String>,
     /// Full analysis, secrets only, or parsing only (a benchmark baseline).
     pub mode: Mode,
+    /// Limits that replace those of any configuration file: a service
+    /// scanning uploaded code does not let the upload's `argus.toml` lift
+    /// the archive caps or the per-file budgets.
+    pub limits: Option<Limits>,
 }
 
 /// A scan that could not run at all.
@@ -168,6 +175,10 @@ impl ScanRunner {
         }
         let pool = rayon::ThreadPoolBuilder::new()
             .num_threads(self.options.jobs)
+            // The walks of detectors and dataflow recurse along the syntax
+            // tree (up to `max-syntax-depth` levels): room for that depth in
+            // unoptimised builds too. Only the pages touched are committed.
+            .stack_size(WORKER_STACK_BYTES)
             .build()
             .map_err(|e| ScanError::Threads(e.to_string()))?;
         if settings.mode == Mode::Full {
@@ -256,6 +267,9 @@ impl ScanRunner {
             None => ScanConfig::default(),
         };
         config.disable.extend(self.options.disable.iter().cloned());
+        if let Some(limits) = &self.options.limits {
+            config.limits = limits.clone();
+        }
         for pack in &self.options.rule_packs {
             config.add_rule_pack(pack)?;
         }
@@ -265,10 +279,13 @@ impl ScanRunner {
     fn archive_limits(&self) -> Result<ArchiveLimits, ScanError> {
         // The archive's own argus.toml is not read before extraction; the
         // explicit configuration file (if any) sets the limits.
-        let config = match &self.options.config_file {
+        let mut config = match &self.options.config_file {
             Some(path) => ScanConfig::load(path)?,
             None => ScanConfig::default(),
         };
+        if let Some(limits) = &self.options.limits {
+            config.limits = limits.clone();
+        }
         Ok(ArchiveLimits {
             max_total_bytes: config.limits.max_input_bytes,
             max_entries: config.limits.max_archive_entries,
@@ -411,11 +428,14 @@ fn project_summaries(files: &[Candidate], settings: &Settings) -> Option<Arc<Pro
             .par_iter()
             .filter_map(|&i| {
                 let (c, text) = modules[i];
+                let budget = crate::budget::FileBudget::start(settings.file_budget());
                 let ParseOutcome::Parsed(tree) =
                     parse(Grammar::Python, text, settings.parse_budget())
                 else {
                     return None;
                 };
+                // The file itself is skipped with the reason when analysed.
+                settings.check_depth(&tree).ok()?;
                 let semantic = SemanticModel::for_tree(Grammar::Python, tree.root_node(), text);
                 let file = dataflow::python::FileContext {
                     path: &c.path,
@@ -429,7 +449,8 @@ fn project_summaries(files: &[Candidate], settings: &Settings) -> Option<Arc<Pro
                     &settings.rules,
                     file,
                 );
-                (!functions.is_empty()).then(|| (c.path.clone(), functions))
+                // A summary cut short by the budget would hide flows.
+                (!functions.is_empty() && !budget.expired()).then(|| (c.path.clone(), functions))
             })
             .collect();
         for (path, functions) in summarised {

@@ -77,8 +77,10 @@ pub enum SkipReason {
     Notebook { reason: String },
     /// An archive entry refused by the defensive unzip.
     ArchiveEntry { reason: String },
-    /// Parsing exceeded its time budget.
+    /// Parsing or analysis exceeded its time budget.
     Timeout { seconds: u64 },
+    /// The syntax tree is nested deeper than the analysis follows.
+    TooDeep { limit: u64 },
 }
 
 impl SkipReason {
@@ -99,6 +101,7 @@ impl SkipReason {
             SkipReason::Notebook { .. } => "notebook",
             SkipReason::ArchiveEntry { .. } => "archive-entry",
             SkipReason::Timeout { .. } => "timeout",
+            SkipReason::TooDeep { .. } => "too-deep",
         }
     }
 }
@@ -124,6 +127,9 @@ impl fmt::Display for SkipReason {
             SkipReason::Notebook { reason } => write!(f, "notebook: {reason}"),
             SkipReason::ArchiveEntry { reason } => write!(f, "archive entry refused: {reason}"),
             SkipReason::Timeout { seconds } => write!(f, "analysis exceeded {seconds}s"),
+            SkipReason::TooDeep { limit } => {
+                write!(f, "syntax nested deeper than {limit} levels")
+            }
         }
     }
 }

@@ -14,6 +14,7 @@ mod auth;
 mod authz;
 mod bootstrap;
 mod config;
+pub mod decode;
 mod error;
 mod events;
 pub mod identity;
@@ -40,6 +41,7 @@ use tokio::sync::{Notify, watch};
 
 pub use bootstrap::{Bootstrap, RootCredentials};
 pub use config::{Quotas, ServerConfig};
+pub use error::{ApiError, FieldError};
 pub use tls::TlsFiles;
 
 use crate::state::AppState;

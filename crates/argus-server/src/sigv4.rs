@@ -182,7 +182,8 @@ fn hmac(key: &[u8], data: &str) -> Vec<u8> {
 
 /// The signature of a canonical request.
 pub fn signature(secret: &str, amz_date: &str, region: &str, canonical_request: &str) -> String {
-    let date = &amz_date[..amz_date.len().min(8)];
+    // The client's header: not necessarily ASCII, nor eight bytes long.
+    let date = amz_date.get(..8).unwrap_or(amz_date);
     let scope = format!("{date}/{region}/{SERVICE}/aws4_request");
     let string_to_sign = format!(
         "{ALGORITHM}\n{amz_date}\n{scope}\n{}",
@@ -270,7 +271,7 @@ pub fn sign_request(
     let signed: Vec<&str> = headers.iter().map(|(n, _)| n.as_str()).collect();
     format!(
         "{ALGORITHM} Credential={access_key_id}/{}/{region}/{SERVICE}/aws4_request, SignedHeaders={}, Signature={sig}",
-        &amz_date[..8],
+        amz_date.get(..8).unwrap_or(amz_date),
         signed.join(";")
     )
 }

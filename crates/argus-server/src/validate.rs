@@ -246,7 +246,14 @@ pub fn timestamp(field: &str, raw: &str) -> Result<i64, ApiError> {
     ) {
         return Ok(date.midnight().assume_utc().unix_timestamp() * 1000);
     }
-    if let Ok(seconds) = raw.parse::<f64>() {
+    // Epoch seconds within the years 0000-9999 (what the other forms can
+    // say): larger values overflowed the day arithmetic of the metrics, and
+    // `nan` and `inf` parse as numbers too.
+    const MAX_SECONDS: f64 = 253_402_300_799.0;
+    if let Ok(seconds) = raw.parse::<f64>()
+        && seconds.is_finite()
+        && seconds.abs() <= MAX_SECONDS
+    {
         return Ok((seconds * 1000.0) as i64);
     }
     Err(ApiError::field(
@@ -298,6 +305,10 @@ mod tests {
         );
         assert_eq!(timestamp("date", "2025-06-01").unwrap(), 1_748_736_000_000);
         assert!(timestamp("date", "June").is_err());
+        assert_eq!(timestamp("date", "1748736000").unwrap(), 1_748_736_000_000);
+        for huge in ["-2e39", "1e300", "nan", "inf", "-253402300800"] {
+            assert!(timestamp("date", huge).is_err(), "{huge}");
+        }
         let pairs = query_pairs(Some(
             "tagKeys=owner&tagKeys=cost&date=2025-06-01T00%3A00%3A00Z",
         ))

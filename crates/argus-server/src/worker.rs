@@ -199,6 +199,9 @@ async fn run_scan(state: &SharedState, job: &LeasedJob) -> Result<ScanReport, Fa
         let runner = ScanRunner::new(ScanOptions {
             analysis_type: Some(analysis_type),
             scan_name: Some(scan_name),
+            // The upload's own argus.toml may tune detectors, not lift the
+            // caps that keep a worker safe from it.
+            limits: Some(argus_engine::config::Limits::default()),
             ..ScanOptions::default()
         });
         let report = runner.run(&zip);

@@ -144,10 +144,12 @@ impl ArtifactStore {
                 let _ = writer.abort().await;
                 return Err(UploadError::TooLarge { limit });
             }
-            writer
-                .wait_for_capacity(4)
-                .await
-                .map_err(StoreError::from)?;
+            // A failed part (a full disk) aborts the upload, so that its
+            // staged parts do not keep the space.
+            if let Err(e) = writer.wait_for_capacity(4).await {
+                let _ = writer.abort().await;
+                return Err(StoreError::from(e).into());
+            }
             writer.write(&chunk);
         }
         writer.finish().await.map_err(StoreError::from)?;

@@ -104,6 +104,11 @@ impl Store {
             _ => database_url.to_string(),
         };
         let options = AnyPoolOptions::new()
+            // While the database is down (a restart, a failover) a request
+            // fails with an internal error after this long instead of
+            // waiting the default 30 s; connections are checked before use,
+            // so the pool recovers by itself when the database is back.
+            .acquire_timeout(std::time::Duration::from_secs(5))
             .max_connections(match backend {
                 Backend::Sqlite => 8,
                 Backend::Postgres => 16,

@@ -55,6 +55,20 @@ impl Settings {
         Duration::from_secs(self.config.limits.parse_timeout_seconds.max(1))
     }
 
+    /// The wall-clock budget of one file's whole analysis.
+    pub(crate) fn file_budget(&self) -> Duration {
+        Duration::from_secs(self.config.limits.file_timeout_seconds.max(1))
+    }
+
+    /// A parsed tree the walks can follow, or why not.
+    pub(crate) fn check_depth(&self, tree: &Tree) -> Result<(), SkipReason> {
+        let limit = self.config.limits.max_syntax_depth;
+        if crate::lang::deeper_than(tree, limit) {
+            return Err(SkipReason::TooDeep { limit });
+        }
+        Ok(())
+    }
+
     /// Whether a detector runs in this scan.
     pub fn wants(&self, detector: &Detector) -> bool {
         let category_ok =
@@ -116,8 +130,24 @@ pub fn analyze_bytes(path: &str, kind: FileKind, bytes: &[u8], settings: &Settin
     }
 }
 
-/// Analyses the text of one file.
+/// Analyses the text of one file, within the file's time budget.
 pub fn analyze_text(path: &str, kind: FileKind, raw: &str, settings: &Settings) -> FileOutcome {
+    let budget = crate::budget::FileBudget::start(settings.file_budget());
+    let outcome = analyze_text_unbudgeted(path, kind, raw, settings);
+    if budget.expired() {
+        return FileOutcome::Skipped(SkipReason::Timeout {
+            seconds: settings.config.limits.file_timeout_seconds,
+        });
+    }
+    outcome
+}
+
+fn analyze_text_unbudgeted(
+    path: &str,
+    kind: FileKind,
+    raw: &str,
+    settings: &Settings,
+) -> FileOutcome {
     let generated_ok = settings.config.include_generated;
     if !generated_ok && let Some(marker) = content::generated_marker(raw) {
         return FileOutcome::Skipped(SkipReason::Generated {
@@ -175,7 +205,12 @@ pub fn analyze_text(path: &str, kind: FileKind, raw: &str, settings: &Settings) 
     };
     let tree = match tree {
         Some(grammar) => match parse(grammar, unit.text, settings.parse_budget()) {
-            ParseOutcome::Parsed(tree) => Some(tree),
+            ParseOutcome::Parsed(tree) => {
+                if let Err(reason) = settings.check_depth(&tree) {
+                    return FileOutcome::Skipped(reason);
+                }
+                Some(tree)
+            }
             ParseOutcome::TimedOut => {
                 return FileOutcome::Skipped(SkipReason::Timeout {
                     seconds: settings.config.limits.parse_timeout_seconds,
@@ -399,7 +434,9 @@ impl<'a> Unit<'a> {
                 if tree.is_none() && lazy_tree.is_none() {
                     lazy_tree = self.lazy_grammar.and_then(|grammar| {
                         match parse(grammar, self.text, settings.parse_budget()) {
-                            ParseOutcome::Parsed(tree) => Some(tree),
+                            ParseOutcome::Parsed(tree) => {
+                                settings.check_depth(&tree).is_ok().then_some(tree)
+                            }
                             ParseOutcome::TimedOut => None,
                         }
                     });

@@ -102,6 +102,9 @@ impl Unit<'_> {
 
         let mut cursor = tree.walk();
         'walk: loop {
+            if crate::budget::exceeded() {
+                break;
+            }
             let node = cursor.node();
             let kind = node.kind_id() as usize;
             if flags.observed.get(kind).copied().unwrap_or(false) {
@@ -133,6 +136,9 @@ impl Unit<'_> {
 
         let mut checker = Checker::new(self.text, grammar, &semantic);
         for (node, detector) in pending {
+            if crate::budget::exceeded() {
+                break;
+            }
             if let Some((_, run)) = registry.detector(detector as usize).spec.check.node_check() {
                 checker.current = detector as usize;
                 run(node, &mut checker);

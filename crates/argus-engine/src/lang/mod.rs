@@ -122,6 +122,31 @@ pub fn parse(grammar: Grammar, text: &str, budget: Duration) -> ParseOutcome {
     }
 }
 
+/// Whether `tree` nests deeper than `limit` levels (walked without
+/// recursion, stopping at the first node past the limit).
+pub fn deeper_than(tree: &Tree, limit: u64) -> bool {
+    let mut cursor = tree.walk();
+    let mut depth: u64 = 0;
+    loop {
+        if cursor.goto_first_child() {
+            depth += 1;
+            if depth > limit {
+                return true;
+            }
+            continue;
+        }
+        loop {
+            if cursor.goto_next_sibling() {
+                break;
+            }
+            if !cursor.goto_parent() {
+                return false;
+            }
+            depth -= 1;
+        }
+    }
+}
+
 /// The name a node gives to the scope it opens (function, method, class,
 /// resource block), if it opens one. Used to anchor fingerprints to code
 /// rather than to line numbers.

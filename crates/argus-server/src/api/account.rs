@@ -6,9 +6,9 @@ use axum::extract::State;
 use axum::{Extension, Json};
 use serde_json::{Value, json};
 
+use crate::decode;
 use crate::error::ApiError;
 use crate::state::{Caller, SharedState};
-use crate::validate;
 
 const FIELD: &str = "encryptionConfig.kmsKeyArn";
 
@@ -38,20 +38,15 @@ pub async fn update_account_configuration(
     Extension(caller): Extension<Caller>,
     body: Bytes,
 ) -> Result<Json<Value>, ApiError> {
-    let request = validate::json_object(&body)?;
-    let config = match request.get("encryptionConfig") {
-        Some(Value::Object(config)) => config,
-        Some(_) => return Err(ApiError::field("encryptionConfig", "must be an object")),
-        None => return Err(ApiError::field("encryptionConfig", "is required")),
-    };
-    let arn = validate::optional_str(config, "kmsKeyArn")
-        .map_err(|_| ApiError::field(FIELD, "must be a string"))?;
-    if let Some(arn) = arn {
-        validate::kms_key_arn(FIELD, arn)?;
+    let arn = decode::update_account_configuration(&body)?;
+    if let Some(arn) = &arn {
         usable_key(&state, &caller, arn).await?;
     }
-    state.store.set_kms_key_arn(&caller.account_id, arn).await?;
-    Ok(Json(configuration(arn.map(str::to_string))))
+    state
+        .store
+        .set_kms_key_arn(&caller.account_id, arn.as_deref())
+        .await?;
+    Ok(Json(configuration(arn)))
 }
 
 /// The key must be one of the caller's account, in this region, enabled.

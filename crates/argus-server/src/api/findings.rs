@@ -8,6 +8,7 @@ use serde_json::{Value, json};
 use argus_store::{FindingFilter, StoredFinding};
 
 use super::seconds;
+use crate::decode::{self, Page};
 use crate::error::ApiError;
 use crate::state::{Caller, SharedState};
 use crate::validate;
@@ -34,28 +35,23 @@ pub async fn get_findings(
     Path(scan_name): Path<String>,
     RawQuery(query): RawQuery,
 ) -> Result<Json<Value>, ApiError> {
-    validate::scan_name("scanName", &scan_name)?;
-    let pairs = validate::query_pairs(query.as_deref())?;
-    let limit = validate::max_results(
-        "maxResults",
-        validate::query_value(&pairs, "maxResults")?,
-        1000,
-        1000,
-    )?;
-    let status = match validate::query_value(&pairs, "status")? {
-        Some(s) => validate::one_of("status", s, &["Open", "Closed", "All"])?,
-        None => "All",
-    };
+    let (
+        status,
+        Page {
+            max_results: limit,
+            next_token,
+        },
+    ) = decode::get_findings(&scan_name, query.as_deref())?;
     let filter = match status {
         "Open" => FindingFilter::Open,
         "Closed" => FindingFilter::Closed,
         _ => FindingFilter::All,
     };
     let scope = format!("{}/GetFindings/{scan_name}/{status}", caller.account_id);
-    let after = match validate::query_value(&pairs, "nextToken")? {
+    let after = match next_token {
         Some(token) => state
             .tokens
-            .open(&scope, token)?
+            .open(&scope, &token)?
             .parse()
             .map_err(|_| ApiError::field("nextToken", "is corrupt"))?,
         None => 0,
@@ -92,30 +88,12 @@ pub async fn batch_get_findings(
     Extension(caller): Extension<Caller>,
     body: Bytes,
 ) -> Result<Json<Value>, ApiError> {
-    let request = validate::json_object(&body)?;
-    let identifiers = match request.get("findingIdentifiers") {
-        Some(Value::Array(items)) => items,
-        Some(_) => return Err(ApiError::field("findingIdentifiers", "must be a list")),
-        None => return Err(ApiError::field("findingIdentifiers", "is required")),
-    };
-    if identifiers.is_empty() || identifiers.len() > 25 {
-        return Err(ApiError::field(
-            "findingIdentifiers",
-            "must hold 1 to 25 identifiers",
-        ));
-    }
+    let identifiers = decode::batch_get_findings(&body)?;
     let mut failed = Vec::new();
     let mut seen = std::collections::HashSet::new();
     let mut lookups: Vec<(String, String)> = Vec::new();
-    for (i, item) in identifiers.iter().enumerate() {
-        let field = format!("findingIdentifiers[{i}]");
-        let object = item.as_object().ok_or_else(|| {
-            ApiError::field(&field, "must be an object with scanName and findingId")
-        })?;
-        let scan_name = validate::required_str(object, "scanName")
-            .map_err(|_| ApiError::field(&format!("{field}.scanName"), "is required"))?;
-        let finding_id = validate::required_str(object, "findingId")
-            .map_err(|_| ApiError::field(&format!("{field}.findingId"), "is required"))?;
+    for (scan_name, finding_id) in &identifiers {
+        let (scan_name, finding_id) = (scan_name.as_str(), finding_id.as_str());
         let problem = if !seen.insert((scan_name.to_string(), finding_id.to_string())) {
             Some((
                 "DUPLICATE_IDENTIFIER",

@@ -6,19 +6,13 @@ use serde_json::{Value, json};
 
 use argus_store::now_millis;
 
+use crate::decode::{self, Page};
 use crate::error::ApiError;
 use crate::metrics::{DAY_MS, daily, day_start, summary};
 use crate::state::{Caller, SharedState};
-use crate::validate;
 
 /// How far back metrics reach (the model: "within the last two years").
 const HISTORY_MS: i64 = 2 * 366 * DAY_MS;
-
-fn required_date(pairs: &[(String, String)], field: &str) -> Result<i64, ApiError> {
-    let raw = validate::query_value(pairs, field)?
-        .ok_or_else(|| ApiError::field(field, "is required"))?;
-    Ok(day_start(validate::timestamp(field, raw)?))
-}
 
 /// GET /metrics/summary?date=
 pub async fn get_metrics_summary(
@@ -26,8 +20,7 @@ pub async fn get_metrics_summary(
     Extension(caller): Extension<Caller>,
     RawQuery(query): RawQuery,
 ) -> Result<Json<Value>, ApiError> {
-    let pairs = validate::query_pairs(query.as_deref())?;
-    let day = required_date(&pairs, "date")?;
+    let day = decode::get_metrics_summary(query.as_deref())?;
     // The spec: with the account's key disabled or deleted, its dashboard
     // metrics are unavailable too.
     state.store.check_account_key(&caller.account_id).await?;
@@ -47,30 +40,26 @@ pub async fn list_findings_metrics(
     Extension(caller): Extension<Caller>,
     RawQuery(query): RawQuery,
 ) -> Result<Json<Value>, ApiError> {
-    let pairs = validate::query_pairs(query.as_deref())?;
-    let start = required_date(&pairs, "startDate")?;
-    let end = required_date(&pairs, "endDate")?;
+    let (
+        start,
+        end,
+        Page {
+            max_results: limit,
+            next_token,
+        },
+    ) = decode::list_findings_metrics(query.as_deref())?;
     state.store.check_account_key(&caller.account_id).await?;
-    if end < start {
-        return Err(ApiError::field("endDate", "must not be before startDate"));
-    }
     if start < day_start(now_millis() - HISTORY_MS) {
         return Err(ApiError::field(
             "startDate",
             "must be within the last two years",
         ));
     }
-    let limit = validate::max_results(
-        "maxResults",
-        validate::query_value(&pairs, "maxResults")?,
-        1000,
-        1000,
-    )?;
     let scope = format!("{}/ListFindingsMetrics/{start}/{end}", caller.account_id);
-    let first = match validate::query_value(&pairs, "nextToken")? {
+    let first = match next_token {
         Some(token) => state
             .tokens
-            .open(&scope, token)?
+            .open(&scope, &token)?
             .parse::<i64>()
             .map_err(|_| ApiError::field("nextToken", "is corrupt"))?,
         None => start,

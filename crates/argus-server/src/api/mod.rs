@@ -58,11 +58,7 @@ pub fn router(state: SharedState, audit: Audit) -> Router {
 }
 
 async fn unknown_operation() -> ApiError {
-    ApiError::Validation {
-        message: "No operation matches this method and path".into(),
-        reason: "unknownOperation",
-        fields: Vec::new(),
-    }
+    crate::decode::unknown_operation()
 }
 
 /// Unix milliseconds as the API's timestamps (epoch seconds).

@@ -9,9 +9,9 @@ use sha2::{Digest, Sha256};
 use argus_store::{CreateRun, CreateRunOutcome, Run, Scan};
 
 use super::seconds;
+use crate::decode::{self, CreateScan as CreateScanRequest, Page};
 use crate::error::ApiError;
 use crate::state::{Caller, SharedState};
-use crate::validate;
 
 /// POST /scans
 pub async fn create_scan(
@@ -19,47 +19,17 @@ pub async fn create_scan(
     Extension(caller): Extension<Caller>,
     body: Bytes,
 ) -> Result<Json<Value>, ApiError> {
-    let request = validate::json_object(&body)?;
-    let scan_name = validate::required_str(&request, "scanName")?;
-    validate::scan_name("scanName", scan_name)?;
-    let resource = match request.get("resourceId") {
-        Some(Value::Object(resource)) => resource,
-        Some(_) => {
-            return Err(ApiError::field(
-                "resourceId",
-                "must be an object with codeArtifactId",
-            ));
-        }
-        None => return Err(ApiError::field("resourceId", "is required")),
-    };
-    if resource.len() != 1 {
-        return Err(ApiError::field(
-            "resourceId",
-            "must set exactly one member: codeArtifactId",
-        ));
-    }
-    let artifact_id = validate::required_str(resource, "codeArtifactId")
-        .map_err(|_| ApiError::field("resourceId.codeArtifactId", "is required"))?;
-    validate::uuid("resourceId.codeArtifactId", artifact_id)?;
-    let scan_type = match validate::optional_str(&request, "scanType")? {
-        Some(t) => validate::one_of("scanType", t, &["Standard", "Express"])?,
-        None => "Standard",
-    };
-    let analysis_type = match validate::optional_str(&request, "analysisType")? {
-        Some(t) => validate::one_of("analysisType", t, &["Security", "All"])?,
-        None => "Security",
-    };
-    let client_token = match validate::optional_str(&request, "clientToken")? {
-        Some(token) => {
-            validate::client_token("clientToken", token)?;
-            token.to_string()
-        }
-        None => uuid::Uuid::new_v4().to_string(),
-    };
-    let tags = match request.get("tags") {
-        Some(value) => validate::tags("tags", value)?,
-        None => Vec::new(),
-    };
+    let request = decode::create_scan(&body)?;
+    let CreateScanRequest {
+        scan_name,
+        artifact_id,
+        scan_type,
+        analysis_type,
+        client_token,
+        tags,
+    } = request;
+    let (scan_name, artifact_id) = (scan_name.as_str(), artifact_id.as_str());
+    let client_token = client_token.unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
 
     let artifact = state
         .store
@@ -187,19 +157,13 @@ pub async fn get_scan(
     Path(scan_name): Path<String>,
     RawQuery(query): RawQuery,
 ) -> Result<Json<Value>, ApiError> {
-    validate::scan_name("scanName", &scan_name)?;
-    let pairs = validate::query_pairs(query.as_deref())?;
-    let run_id = validate::query_value(&pairs, "runId")?;
-    if let Some(run_id) = run_id {
-        validate::uuid("runId", run_id)?;
-    }
+    let run_id = decode::get_scan(&scan_name, query.as_deref())?;
     let scan = state
         .store
         .scan(&caller.account_id, &scan_name)
         .await?
         .ok_or_else(|| ApiError::scan_not_found(&scan_name))?;
     let run_id = run_id
-        .map(str::to_string)
         .or_else(|| scan.latest_run_id.clone())
         .ok_or_else(|| ApiError::scan_not_found(&scan_name))?;
     let run = state
@@ -249,17 +213,14 @@ pub async fn list_scans(
     Extension(caller): Extension<Caller>,
     RawQuery(query): RawQuery,
 ) -> Result<Json<Value>, ApiError> {
-    let pairs = validate::query_pairs(query.as_deref())?;
-    let limit = validate::max_results(
-        "maxResults",
-        validate::query_value(&pairs, "maxResults")?,
-        100,
-        100,
-    )?;
+    let Page {
+        max_results: limit,
+        next_token,
+    } = decode::list_scans(query.as_deref())?;
     let scope = format!("{}/ListScans", caller.account_id);
-    let after = match validate::query_value(&pairs, "nextToken")? {
+    let after = match next_token {
         Some(token) => {
-            let cursor = state.tokens.open(&scope, token)?;
+            let cursor = state.tokens.open(&scope, &token)?;
             let (time, name) = cursor
                 .split_once('/')
                 .ok_or_else(|| ApiError::field("nextToken", "is corrupt"))?;

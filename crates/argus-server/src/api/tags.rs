@@ -6,9 +6,9 @@ use axum::http::StatusCode;
 use axum::{Extension, Json};
 use serde_json::{Map, Value, json};
 
+use crate::decode::{self, ScanArn};
 use crate::error::ApiError;
 use crate::state::{Caller, SharedState};
-use crate::validate;
 
 /// The scan an ARN names, in the caller's account.
 async fn resolve(
@@ -17,7 +17,12 @@ async fn resolve(
     arn: &str,
     action: &str,
 ) -> Result<String, ApiError> {
-    let (region, account, name) = validate::scan_arn("resourceArn", arn)?;
+    let ScanArn {
+        region,
+        account,
+        scan_name: name,
+        ..
+    } = decode::scan_arn(arn)?;
     let not_found = || ApiError::NotFound {
         message: format!("Resource {arn} not found"),
         resource_id: arn.to_string(),
@@ -67,11 +72,7 @@ pub async fn tag_resource(
     Path(arn): Path<String>,
     body: Bytes,
 ) -> Result<StatusCode, ApiError> {
-    let request = validate::json_object(&body)?;
-    let tags = match request.get("tags") {
-        Some(value) => validate::tags("tags", value)?,
-        None => return Err(ApiError::field("tags", "is required")),
-    };
+    let tags = decode::tag_resource(&body)?;
     let name = resolve(&state, &caller, &arn, "TagResource").await?;
     if let Err(limit) = state
         .store
@@ -93,26 +94,7 @@ pub async fn untag_resource(
     Path(arn): Path<String>,
     RawQuery(query): RawQuery,
 ) -> Result<StatusCode, ApiError> {
-    let pairs = validate::query_pairs(query.as_deref())?;
-    let keys: Vec<String> = pairs
-        .into_iter()
-        .filter(|(k, _)| k == "tagKeys")
-        .map(|(_, v)| v)
-        .collect();
-    if keys.is_empty() {
-        return Err(ApiError::field("tagKeys", "is required"));
-    }
-    if keys.len() > 200 {
-        return Err(ApiError::field("tagKeys", "holds more than 200 keys"));
-    }
-    for key in &keys {
-        if key.is_empty() || key.chars().count() > 128 {
-            return Err(ApiError::field(
-                "tagKeys",
-                format!("tag key '{key}' must be 1 to 128 characters"),
-            ));
-        }
-    }
+    let keys = decode::untag_resource(query.as_deref())?;
     let name = resolve(&state, &caller, &arn, "UntagResource").await?;
     state
         .store

@@ -15,7 +15,7 @@ use argus_store::{Artifact, UploadError, now_millis};
 
 use crate::error::ApiError;
 use crate::state::{Caller, SharedState};
-use crate::validate;
+use crate::{decode, validate};
 
 /// The object key of an artifact.
 fn object_key(account_id: &str, artifact_id: &str) -> String {
@@ -34,9 +34,8 @@ pub async fn create_upload_url(
     Extension(caller): Extension<Caller>,
     body: Bytes,
 ) -> Result<Json<Value>, ApiError> {
-    let body = validate::json_object(&body)?;
-    let scan_name = validate::required_str(&body, "scanName")?;
-    validate::scan_name("scanName", scan_name)?;
+    let scan_name = decode::create_upload_url(&body)?;
+    let scan_name = scan_name.as_str();
     let artifact_id = uuid::Uuid::new_v4().to_string();
     let key = object_key(&caller.account_id, &artifact_id);
     let ttl = state.config.upload_url_ttl;

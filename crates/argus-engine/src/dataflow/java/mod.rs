@@ -448,7 +448,7 @@ impl<'a, 't> Interpreter<'a, 't> {
     /// Spends one step of the budget; false when the file's budget is
     /// exhausted.
     fn step(&mut self) -> bool {
-        if self.budget == 0 {
+        if self.budget == 0 || crate::budget::exceeded() {
             return false;
         }
         self.budget -= 1;

@@ -416,7 +416,7 @@ impl<'a, 't> Interpreter<'a, 't> {
     /// Spends one step of the budget; false when the file's budget is
     /// exhausted (the rest of the file is not interpreted).
     fn step(&mut self) -> bool {
-        if self.budget == 0 {
+        if self.budget == 0 || crate::budget::exceeded() {
             return false;
         }
         self.budget -= 1;

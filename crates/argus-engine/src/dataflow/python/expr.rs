@@ -77,6 +77,9 @@ impl<'t> Interpreter<'_, 't> {
     }
 
     pub(super) fn eval(&mut self, node: Node<'t>, frame: &mut Frame) -> Value {
+        if crate::budget::exceeded() {
+            return Value::default();
+        }
         let text = self.text;
         match node.kind() {
             "identifier" => self.eval_name(node, frame),

@@ -22,6 +22,9 @@ impl<'t> Interpreter<'_, 't> {
     }
 
     fn exec(&mut self, node: Node<'t>, frame: &mut Frame) {
+        if crate::budget::exceeded() {
+            return;
+        }
         match node.kind() {
             "expression_statement" => {
                 let mut cursor = node.walk();
