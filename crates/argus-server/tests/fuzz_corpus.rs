@@ -5,6 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use argus_server::decode::decode_request;
+use argus_server::policy::{Policy, RequestContext, evaluate};
 use argus_server::sigv4::{canonical_request, parse_authorization, payload_hash, signature};
 
 fn inputs(target: &str) -> Vec<(String, Vec<u8>)> {
@@ -61,6 +62,28 @@ fn request_decoding(data: &[u8]) -> bool {
     decode_request(method, path, query, body).is_ok()
 }
 
+/// fuzz_targets/policy_parse.rs
+fn policy_parse(data: &[u8]) -> bool {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return false;
+    };
+    let Ok(policy) = Policy::parse(text) else {
+        return false;
+    };
+    let mut context = RequestContext::new(
+        "codeguru-security:CreateScan",
+        "arn:aws:codeguru-security:us-east-1:123456789012:scans/demo",
+    );
+    context.set("aws:TagKeys", vec!["team".into(), "owner".into()]);
+    context.set("aws:RequestTag/team", vec!["appsec".into()]);
+    context.set("aws:SourceIp", vec!["127.0.0.1".into()]);
+    context.set("aws:CurrentTime", vec!["2026-11-28T00:00:00Z".into()]);
+    context.set("aws:username", vec!["alice".into()]);
+    let _ = evaluate(&[&policy], &context);
+    let _ = policy.unmatched_action_patterns();
+    true
+}
+
 fn replay(target: &str, run: fn(&[u8]) -> bool) {
     let outcomes: Vec<(String, bool)> = inputs(target)
         .into_iter()
@@ -83,4 +106,9 @@ fn sigv4_authorization_corpus() {
 #[test]
 fn request_decoding_corpus() {
     replay("request_decoding", request_decoding);
+}
+
+#[test]
+fn policy_parse_corpus() {
+    replay("policy_parse", policy_parse);
 }
