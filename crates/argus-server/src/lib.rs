@@ -17,6 +17,7 @@ mod config;
 pub mod decode;
 mod error;
 mod events;
+pub mod fuzzing;
 pub mod identity;
 mod metrics;
 pub mod policy;
