@@ -3,8 +3,8 @@
 //! targets that want them, and leased one target at a time in order.
 
 use argus_store::{
-    Artifact, CreateRun, CreateRunOutcome, JobOutcome, NewFinding, Store, TrackingPlan,
-    WebhookTarget, now_millis,
+    CreateRun, CreateRunOutcome, JobOutcome, NewFinding, Store, TrackingPlan, WebhookTarget,
+    now_millis,
 };
 use serde_json::Value;
 
@@ -12,7 +12,7 @@ const ACCOUNT: &str = "111111111111";
 
 mod common;
 
-use common::open;
+use common::{open, upload_slot};
 
 fn target(id: &str, account: &str, types: &[&str]) -> WebhookTarget {
     WebhookTarget {
@@ -26,21 +26,7 @@ fn target(id: &str, account: &str, types: &[&str]) -> WebhookTarget {
 }
 
 async fn start_run(store: &Store, scan: &str) -> String {
-    let artifact_id = uuid::Uuid::new_v4().to_string();
-    store
-        .create_artifact(&Artifact {
-            artifact_id: artifact_id.clone(),
-            account_id: ACCOUNT.into(),
-            scan_name: scan.into(),
-            object_key: format!("artifacts/{artifact_id}.zip"),
-            created_at: now_millis(),
-            expires_at: now_millis() + 60_000,
-            uploaded_at: None,
-            size_bytes: None,
-        })
-        .await
-        .unwrap();
-    store.ensure_account(ACCOUNT).await.unwrap();
+    let artifact_id = upload_slot(store, ACCOUNT, scan).await;
     let run_id = uuid::Uuid::new_v4().to_string();
     let outcome = store
         .create_run(&CreateRun {

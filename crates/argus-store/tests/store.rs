@@ -9,24 +9,10 @@ use sqlx::Connection;
 
 mod common;
 
-use common::open;
+use common::{open, upload_slot};
 
 async fn queue_run(store: &Store, scan: &str, token: &str) -> String {
-    let artifact_id = uuid::Uuid::new_v4().to_string();
-    store
-        .create_artifact(&Artifact {
-            artifact_id: artifact_id.clone(),
-            account_id: "111111111111".into(),
-            scan_name: scan.into(),
-            object_key: format!("artifacts/{artifact_id}.zip"),
-            created_at: now_millis(),
-            expires_at: now_millis() + 60_000,
-            uploaded_at: None,
-            size_bytes: None,
-        })
-        .await
-        .unwrap();
-    store.ensure_account("111111111111").await.unwrap();
+    let artifact_id = upload_slot(store, "111111111111", scan).await;
     let request = CreateRun {
         run_id: uuid::Uuid::new_v4().to_string(),
         account_id: "111111111111".into(),

@@ -3,7 +3,7 @@
 
 #![allow(dead_code)]
 
-use argus_store::{ArtifactStore, ArtifactStoreConfig, Store};
+use argus_store::{Artifact, ArtifactStore, ArtifactStoreConfig, Store, now_millis};
 use sqlx::Connection;
 
 pub struct Database {
@@ -77,4 +77,25 @@ pub async fn open(postgres: bool) -> Option<Database> {
         _dir: dir,
         drop_url,
     })
+}
+
+/// A new, never-used upload slot of `scan` in `account` (created too);
+/// its artifact id.
+pub async fn upload_slot(store: &Store, account: &str, scan: &str) -> String {
+    let artifact_id = uuid::Uuid::new_v4().to_string();
+    store
+        .create_artifact(&Artifact {
+            artifact_id: artifact_id.clone(),
+            account_id: account.into(),
+            scan_name: scan.into(),
+            object_key: format!("artifacts/{artifact_id}.zip"),
+            created_at: now_millis(),
+            expires_at: now_millis() + 60_000,
+            uploaded_at: None,
+            size_bytes: None,
+        })
+        .await
+        .unwrap();
+    store.ensure_account(account).await.unwrap();
+    artifact_id
 }
