@@ -266,7 +266,6 @@ async fn verify(
         ));
     }
     Ok(Caller {
-        temporary: key.session_token_sha256.is_some(),
         issued_at: key.session_token_sha256.as_ref().map(|_| key.created_at),
         account_id: key.account_id,
         principal_arn: key.principal_arn,

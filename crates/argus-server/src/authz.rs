@@ -148,8 +148,8 @@ fn base_context(
     };
     set("aws:PrincipalArn", principal.arn.clone());
     set("aws:PrincipalAccount", caller.account_id.clone());
-    match (principal.principal_type, caller.temporary) {
-        (argus_store::PrincipalType::Role, _) => {
+    match principal.principal_type {
+        argus_store::PrincipalType::Role => {
             set("aws:PrincipalType", "AssumedRole".into());
             // IAM: role id and session name.
             let session = caller
@@ -163,7 +163,7 @@ fn base_context(
                 format!("{}:{session}", principal.principal_id),
             );
         }
-        (argus_store::PrincipalType::User, _) => {
+        argus_store::PrincipalType::User => {
             set("aws:PrincipalType", "User".into());
             set("aws:userid", principal.principal_id.clone());
             set("aws:username", principal.name.clone());
@@ -185,16 +185,12 @@ fn base_context(
     set("aws:EpochTime", now.unix_timestamp().to_string());
     set("aws:SecureTransport", request.secure_transport.to_string());
     set("aws:RequestedRegion", caller.region.clone());
-    set(
-        "aws:TokenIssueTime",
-        caller
-            .issued_at
-            .and_then(|ms| OffsetDateTime::from_unix_timestamp(ms / 1000).ok())
-            .and_then(|t| t.format(&Rfc3339).ok())
-            .unwrap_or_default(),
-    );
-    if caller.issued_at.is_none() {
-        keys.remove("aws:TokenIssueTime");
+    if let Some(issued) = caller
+        .issued_at
+        .and_then(|ms| OffsetDateTime::from_unix_timestamp(ms / 1000).ok())
+        .and_then(|t| t.format(&Rfc3339).ok())
+    {
+        set("aws:TokenIssueTime", issued);
     }
     keys
 }

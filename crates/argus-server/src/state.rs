@@ -18,9 +18,8 @@ pub struct Caller {
     pub access_key_id: String,
     /// The user or role whose policies apply; `None` for the account's root.
     pub policy_principal_arn: Option<String>,
-    /// Signed with temporary credentials (a session token).
-    pub temporary: bool,
-    /// When the temporary credentials were issued (Unix ms).
+    /// When the temporary credentials (a session token) the request was
+    /// signed with were issued (Unix ms); `None` for permanent keys.
     pub issued_at: Option<i64>,
     /// The region the request was signed for.
     pub region: String,
